@@ -1,0 +1,39 @@
+/** `amr config show|check|sample`: inspect config.ini with secrets redacted. */
+import type { Command } from 'commander';
+import { loadConfig, resolveConfigPath } from '../config/load.js';
+import { configView } from '../config/redact.js';
+import { sampleConfig } from '../config/sample.js';
+
+export function registerConfig(program: Command): void {
+  const config = program.command('config').description('Show, check or create config.ini');
+  config.command('show')
+    .description('Print the effective configuration (defaults filled in, secrets hidden)')
+    .option('-c, --config <file>', 'config.ini to use')
+    .option('--json', 'print as JSON')
+    .action((opts: { config?: string; json?: boolean }) => {
+      const cfg = loadConfig(opts.config);
+      const view = configView(cfg);
+      if (opts.json) {
+        const obj: Record<string, Record<string, string>> = {};
+        for (const s of view) obj[s.section] = Object.fromEntries(s.entries);
+        process.stdout.write(JSON.stringify({ file: cfg.file, ...obj }, null, 2) + '\n');
+        return;
+      }
+      process.stdout.write(`; effective configuration from ${cfg.file ?? 'built-in defaults (no config.ini found)'}\n`);
+      for (const s of view) {
+        process.stdout.write(`\n[${s.section}]\n`);
+        for (const [k, v] of s.entries) process.stdout.write(`${k} = ${v}\n`);
+      }
+    });
+  config.command('check')
+    .description('Validate config.ini; exit 0 when it is good, 2 with the problem otherwise')
+    .option('-c, --config <file>', 'config.ini to check')
+    .action((opts: { config?: string }) => {
+      const path = resolveConfigPath(opts.config);
+      const cfg = loadConfig(opts.config, { requireFile: true });
+      process.stdout.write(`${cfg.file ?? path}: OK\n`);
+    });
+  config.command('sample')
+    .description('Print a documented sample config.ini with every key and its default')
+    .action(() => { process.stdout.write(sampleConfig()); });
+}
