@@ -32,7 +32,7 @@ export interface KeySpec {
 export type SectionSpec = Record<string, KeySpec>;
 
 const AUTH = ['none', 'md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'] as const;
-const PRIV = ['none', 'des', 'aes', 'aes192', 'aes256', 'aes192c', 'aes256c'] as const;
+const PRIV = ['none', 'des', 'aes', 'aes256', 'aes256c'] as const;
 const PRIVACY = ['send', 'mask', 'omit'] as const;
 
 export const SCHEMA = {
@@ -106,7 +106,7 @@ export const NAMED_SCHEMA = {
     user: { type: 'string', required: true, doc: 'SNMPv3 user name.' },
     auth_protocol: { type: 'enum', default: 'sha', values: AUTH, doc: 'Authentication protocol.' },
     auth_key: { type: 'secret', doc: 'Authentication pass phrase (8 characters or more). Never shown.' },
-    priv_protocol: { type: 'enum', default: 'none', values: PRIV, doc: 'Privacy (encryption) protocol; aes is AES-128.' },
+    priv_protocol: { type: 'enum', default: 'none', values: PRIV, doc: 'Privacy (encryption) protocol: aes is AES-128 (RFC 3826), aes256 AES-256 with Blumenthal key extension, aes256c AES-256 with Reeder (Cisco) key extension; des only for old devices.' },
     priv_key: { type: 'secret', doc: 'Privacy pass phrase (8 characters or more). Never shown.' },
     context: { type: 'string', default: '', doc: 'Context name, if the device needs one.' },
   },

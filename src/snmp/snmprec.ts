@@ -13,27 +13,42 @@ const TYPE_TAGS = Object.fromEntries(Object.entries(TAG_TYPES).map(([tag, type])
 
 export class SnmprecError extends Error {}
 
-/** Parse a recording; lines that cannot be parsed throw with their line number. Result is sorted by OID. */
-export function parseSnmprec(text: string, name = 'recording'): Varbind[] {
+/**
+ * Parse a recording, sorted by OID. A line that cannot be parsed (real recordings
+ * have a few, e.g. a garbled Counter32) is skipped and passed to `onProblem`;
+ * with no `onProblem` it throws with its line number.
+ */
+export function parseSnmprec(text: string, name = 'recording', onProblem?: (error: SnmprecError) => void): Varbind[] {
   const out: Varbind[] = [];
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.trim() === '' || line.startsWith('#')) continue;
-    const first = line.indexOf('|');
-    const second = first < 0 ? -1 : line.indexOf('|', first + 1);
-    if (second < 0) throw new SnmprecError(`${name}:${i + 1}: expected OID|TAG|VALUE`);
-    const oid = line.slice(0, first).replace(/^\./, '');
-    const tag = line.slice(first + 1, second);
-    const raw = line.slice(second + 1);
-    if (!/^\d+(\.\d+)+$/.test(oid)) throw new SnmprecError(`${name}:${i + 1}: bad OID "${oid}"`);
-    const hex = tag.endsWith('x');
-    const type = TAG_TYPES[hex ? tag.slice(0, -1) : tag];
-    if (!type) throw new SnmprecError(`${name}:${i + 1}: unsupported tag "${tag}"`);
-    out.push({ oid, type, value: parseValue(type, raw, hex, `${name}:${i + 1}`) });
+    try {
+      const vb = parseLine(lines[i]!, `${name}:${i + 1}`);
+      if (vb) out.push(vb);
+    } catch (e) {
+      if (!(e instanceof SnmprecError) || !onProblem) throw e;
+      onProblem(e);
+    }
   }
   out.sort((a, b) => compareOids(a.oid, b.oid));
   return out;
+}
+
+function parseLine(line: string, where: string): Varbind | null {
+  {
+    if (line.trim() === '' || line.startsWith('#')) return null;
+    const first = line.indexOf('|');
+    const second = first < 0 ? -1 : line.indexOf('|', first + 1);
+    if (second < 0) throw new SnmprecError(`${where}: expected OID|TAG|VALUE`);
+    const oid = line.slice(0, first).replace(/^\./, '');
+    const tag = line.slice(first + 1, second);
+    const raw = line.slice(second + 1);
+    if (!/^\d+(\.\d+)+$/.test(oid)) throw new SnmprecError(`${where}: bad OID "${oid}"`);
+    const hex = tag.endsWith('x');
+    const type = TAG_TYPES[hex ? tag.slice(0, -1) : tag];
+    if (!type) throw new SnmprecError(`${where}: unsupported tag "${tag}"`);
+    return { oid, type, value: parseValue(type, raw, hex, where) };
+  }
 }
 
 function parseValue(type: VarType, raw: string, hex: boolean, where: string): Varbind['value'] {

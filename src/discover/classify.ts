@@ -1,0 +1,39 @@
+/**
+ * Printer or not, and why. A printer implements the Printer-MIB or vendor knowledge
+ * (sysObjectID, or a sysDescr naming a printer line) says it is one. Listing a printer
+ * in hrDeviceTable proves nothing: Windows print servers, CUPS hosts and BMCs do that.
+ */
+import { identifyVendor, type DeviceKind } from '../vendors/identify.js';
+import { OID, type DeviceFacts } from './identify.js';
+
+export interface Classification {
+  printer: boolean;
+  kind: DeviceKind | 'unknown';
+  vendor?: string;
+  brand?: string;
+  model?: string;
+  /** One sentence: why it was (or was not) taken for a printer. */
+  reason: string;
+}
+
+export function classify(f: DeviceFacts): Classification {
+  const v = identifyVendor({
+    sysObjectID: f.sysObjectID, sysDescr: f.sysDescr, hrDeviceDescr: f.hrDeviceDescr,
+    deviceId: f.deviceId, vendorModel: f.vendorModel,
+  });
+  const base = { vendor: v?.vendor, brand: v?.brand, model: v?.model };
+  const strip = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined)) as T;
+  if (f.printerMibOid) {
+    const kind = v?.kind === 'mfp' ? 'mfp' : 'printer';
+    return strip({ printer: true, kind, ...base, reason: `implements the Printer-MIB (answers ${f.printerMibOid})` });
+  }
+  if (v?.kind === 'printer' || v?.kind === 'mfp') {
+    return strip({ printer: true, kind: v.kind, ...base, reason: `vendor knowledge: ${v.evidence} is a ${v.kind === 'mfp' ? 'multifunction printer' : 'printer'}` });
+  }
+  const listsPrinter = f.hrDeviceType === OID.hrDevicePrinter;
+  let reason: string;
+  if (listsPrinter) reason = 'lists a printer in hrDeviceTable but has no Printer-MIB and no printer sysObjectID (a print server, CUPS host or BMC)';
+  else if (v?.kind) reason = `no Printer-MIB; vendor knowledge: ${v.evidence} is ${v.kind === 'network' ? 'network gear' : v.kind === 'host' ? 'a computer' : 'not a printer'}`;
+  else reason = 'no Printer-MIB and no vendor knowledge says printer';
+  return strip({ printer: false, kind: v?.kind ?? 'unknown', ...base, reason });
+}

@@ -1,0 +1,176 @@
+/**
+ * The short identification step a responder gets: one GETNEXT round for the standard
+ * objects (system group, first hrDevice row, first MAC, Printer-MIB presence and serial),
+ * a few more only if the first interface has no MAC, and one GET of the vendor's own
+ * serial/model OIDs. Written against two abstract operations so the same plan runs
+ * over UDP (sweep.ts) and over a recording (tests, and anyone classifying offline).
+ */
+import { inSubtree, isException, type Varbind } from '../snmp/types.js';
+import { identifyVendor, serialFromDescr, vendorOids } from '../vendors/identify.js';
+
+export const OID = {
+  sysDescr: '1.3.6.1.2.1.1.1.0',
+  sysObjectID: '1.3.6.1.2.1.1.2.0',
+  sysName: '1.3.6.1.2.1.1.5.0',
+  ifPhysAddress: '1.3.6.1.2.1.2.2.1.6',
+  hrDeviceType: '1.3.6.1.2.1.25.3.2.1.2',
+  hrDeviceDescr: '1.3.6.1.2.1.25.3.2.1.3',
+  printerMib: '1.3.6.1.2.1.43',
+  prtGeneralSerialNumber: '1.3.6.1.2.1.43.5.1.1.17',
+  hrDevicePrinter: '1.3.6.1.2.1.25.3.1.5',
+} as const;
+
+/** What a sweep probe asks every address (GET). */
+export const PROBE_OIDS = [OID.sysDescr, OID.sysObjectID, OID.sysName] as const;
+
+/** The first identification round (GETNEXT): each answer is the first object after it. */
+export const STEP_A = [
+  '1.3.6.1.2.1.1.1', '1.3.6.1.2.1.1.2', '1.3.6.1.2.1.1.5',
+  OID.hrDeviceType, OID.hrDeviceDescr, OID.ifPhysAddress, OID.printerMib, OID.prtGeneralSerialNumber,
+] as const;
+
+/** One answer per asked OID, in order; null where the agent had nothing (v1 noSuchName, exceptions). */
+export interface SnmpOps {
+  getNext(oids: readonly string[]): Promise<Array<Varbind | null>>;
+  get(oids: readonly string[]): Promise<Array<Varbind | null>>;
+}
+
+export interface DeviceFacts {
+  sysDescr?: string;
+  sysObjectID?: string;
+  sysName?: string;
+  /** First hrDeviceTable row's type OID and description. */
+  hrDeviceType?: string;
+  hrDeviceDescr?: string;
+  /** First object found under the Printer-MIB (1.3.6.1.2.1.43), if any. */
+  printerMibOid?: string;
+  serial?: string;
+  /** Where the serial came from (an OID or "sysDescr"). */
+  serialFrom?: string;
+  mac?: string;
+  deviceId?: string;
+  vendorModel?: string;
+}
+
+function text(vb: Varbind | null | undefined): string | undefined {
+  if (!vb || isException(vb)) return undefined;
+  if (Buffer.isBuffer(vb.value)) return vb.value.toString('latin1').replace(/\0+$/, '').trim();
+  if (vb.value === null) return undefined;
+  return String(vb.value);
+}
+
+/** A serial worth keeping: printable, not a placeholder, not a control-character mess. */
+export function cleanSerial(s: string | undefined): string | undefined {
+  if (!s) return undefined;
+  const t = s.trim();
+  if (!/^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(t)) return undefined;
+  if (t.length < 3 || t.length > 64 || t === '<private>' || /^(?:0+|unknown|none|n\/a|x+)$/i.test(t)) return undefined;
+  return t;
+}
+
+/** aa:bb:cc:dd:ee:ff from a 6-octet ifPhysAddress; undefined for empty, all-zero or broadcast. */
+export function macOf(vb: Varbind | null | undefined): string | undefined {
+  if (!vb || !Buffer.isBuffer(vb.value) || vb.value.length !== 6) return undefined;
+  const b = vb.value;
+  if (b.every((x) => x === 0) || b.every((x) => x === 0xff)) return undefined;
+  return [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
+}
+
+function under(vb: Varbind | null | undefined, prefix: string): vb is Varbind {
+  return !!vb && !isException(vb) && inSubtree(vb.oid, prefix);
+}
+
+/** Run the identification plan; never throws for missing objects, only for transport errors. */
+export async function identifyDevice(ops: SnmpOps): Promise<DeviceFacts> {
+  const a = await ops.getNext(STEP_A);
+  const f: DeviceFacts = {};
+  const exact = (i: number, oid: string) => (a[i]?.oid === oid ? text(a[i]) : undefined);
+  f.sysDescr = exact(0, OID.sysDescr);
+  const oidVb = a[1];
+  if (oidVb?.oid === OID.sysObjectID && oidVb.type === 'OID') f.sysObjectID = String(oidVb.value);
+  f.sysName = exact(2, OID.sysName);
+  if (under(a[3], OID.hrDeviceType) && a[3].type === 'OID') f.hrDeviceType = String(a[3].value);
+  if (under(a[4], OID.hrDeviceDescr)) f.hrDeviceDescr = text(a[4]);
+  if (under(a[6], OID.printerMib)) f.printerMibOid = a[6].oid;
+  if (under(a[7], OID.prtGeneralSerialNumber)) {
+    const s = cleanSerial(text(a[7]));
+    if (s) {
+      f.serial = s;
+      f.serialFrom = a[7].oid;
+    }
+  }
+  // MAC: the first interface with a real 6-octet address (loopback and tunnels have none).
+  let macVb = a[5];
+  for (let hops = 0; hops < 8 && under(macVb, OID.ifPhysAddress); hops++) {
+    const mac = macOf(macVb);
+    if (mac) {
+      f.mac = mac;
+      break;
+    }
+    macVb = (await ops.getNext([macVb.oid]))[0];
+  }
+  // Vendor OIDs: serial and model where the standard objects lack them.
+  const first = identifyVendor({ sysObjectID: f.sysObjectID, sysDescr: f.sysDescr, hrDeviceDescr: f.hrDeviceDescr });
+  if (first) {
+    const { serialOids, modelOids } = vendorOids(first.vendor);
+    const ask = [...serialOids, ...modelOids];
+    if (ask.length) {
+      const b = await ops.get(ask);
+      if (!f.serial) {
+        for (let i = 0; i < serialOids.length; i++) {
+          const s = cleanSerial(text(b[i]));
+          if (s) {
+            f.serial = s;
+            f.serialFrom = serialOids[i];
+            break;
+          }
+        }
+      }
+      for (let i = 0; i < modelOids.length; i++) {
+        const t = text(b[serialOids.length + i]);
+        if (!t || t === '<private>') continue;
+        if (/(?:^|;)\s*(?:MDL|MODEL|MFG|MANUFACTURER)\s*:/i.test(t)) f.deviceId ??= t;
+        else f.vendorModel ??= t;
+      }
+    }
+    if (!f.serial && f.sysDescr) {
+      const s = cleanSerial(serialFromDescr(first.vendor, f.sysDescr));
+      if (s) {
+        f.serial = s;
+        f.serialFrom = 'sysDescr';
+      }
+    }
+  }
+  return f;
+}
+
+/** SnmpOps over a recording (sorted varbinds): what an agent serving it would answer. */
+export function recordingOps(varbinds: readonly Varbind[]): SnmpOps {
+  const sorted = varbinds;
+  const byOid = new Map(sorted.map((vb) => [vb.oid, vb]));
+  const next = (oid: string): Varbind | null => {
+    // Binary search for the first OID strictly after `oid`.
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cmp(sorted[mid]!.oid, oid) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return sorted[lo] ?? null;
+  };
+  return {
+    getNext: async (oids) => oids.map(next),
+    get: async (oids) => oids.map((o) => byOid.get(o) ?? null),
+  };
+}
+
+function cmp(a: string, b: string): number {
+  const pa = a.split('.');
+  const pb = b.split('.');
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const d = Number(pa[i]) - Number(pb[i]);
+    if (d) return d;
+  }
+  return pa.length - pb.length;
+}

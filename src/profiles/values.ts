@@ -1,0 +1,86 @@
+/** Reading varbinds as numbers and text for the profile engine. Pure. */
+import { compareOids, isException, type Varbind } from '../snmp/types.js';
+
+export const SYS_DESCR = '1.3.6.1.2.1.1.1.0';
+export const SYS_OBJECT_ID = '1.3.6.1.2.1.1.2.0';
+
+export class VarbindIndex {
+  private readonly byOid = new Map<string, Varbind>();
+  private readonly sorted: Varbind[];
+
+  constructor(varbinds: Varbind[]) {
+    for (const vb of varbinds) if (!isException(vb)) this.byOid.set(vb.oid.replace(/^\./, ''), vb);
+    this.sorted = [...this.byOid.values()].sort((a, b) => compareOids(a.oid, b.oid));
+  }
+
+  get(oid: string): Varbind | undefined {
+    return this.byOid.get(oid.replace(/^\./, ''));
+  }
+
+  /** Rows of a column: index suffix -> varbind, in OID order. */
+  column(column: string): Map<string, Varbind> {
+    const prefix = column.replace(/^\./, '') + '.';
+    const out = new Map<string, Varbind>();
+    for (const vb of this.sorted) if (vb.oid.startsWith(prefix)) out.set(vb.oid.slice(prefix.length), vb);
+    return out;
+  }
+}
+
+/** A counter value: integers, counters, gauges, and digit strings some vendors send. */
+export function numberOf(vb: Varbind | undefined): number | null {
+  if (!vb) return null;
+  const v = vb.value;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (typeof v === 'bigint') return Number(v);
+  if (Buffer.isBuffer(v)) {
+    const text = v.toString('latin1').replace(/\0+$/, '').trim();
+    return /^-?\d+$/.test(text) ? Number(text) : null;
+  }
+  return null;
+}
+
+/** Text of a value: trailing NULs and whitespace trimmed; hex-only strings left as sent. */
+export function textOf(vb: Varbind | undefined): string | null {
+  if (!vb) return null;
+  const v = vb.value;
+  if (Buffer.isBuffer(v)) return cleanText(v);
+  if (v === null) return null;
+  return String(v).trim() || null;
+}
+
+/** Decode a device string: cut at the first NUL, UTF-8 if valid else Latin-1, trim. */
+export function cleanText(buf: Buffer): string | null {
+  const nul = buf.indexOf(0);
+  const bytes = nul >= 0 ? buf.subarray(0, nul) : buf;
+  let text = bytes.toString('utf8');
+  if (text.includes('\uFFFD')) text = bytes.toString('latin1');
+  text = text.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, '').trim();
+  return text === '' ? null : text;
+}
+
+/**
+ * HP sends some descriptions as a hex string ("48 50 20 ..." or "4850...") and some
+ * as two lines; both become one readable line.
+ */
+export function cleanDescription(text: string): string {
+  let t = text.trim();
+  const compact = t.replace(/[\s:]/g, '');
+  if (/^([0-9a-fA-F]{2}){4,}$/.test(compact) && /^[0-9a-fA-F\s:]+$/.test(t)) {
+    const decoded = cleanText(Buffer.from(compact, 'hex'));
+    if (decoded && /^[\x20-\x7e\r\n\t\u00a0-\uffff]+$/.test(decoded)) t = decoded;
+  }
+  return t.split(/[\r\n]+/).map((line) => line.trim()).filter(Boolean).join(' ');
+}
+
+/** Pick a field from an IEEE 1284 device ID ("MFG:HP;MDL:LaserJet 400;..."). */
+export function deviceIdField(text: string, field: string): string | null {
+  for (const part of text.split(';')) {
+    const colon = part.indexOf(':');
+    if (colon < 0) continue;
+    if (part.slice(0, colon).trim().toUpperCase() === field.toUpperCase()) {
+      const value = part.slice(colon + 1).trim();
+      return value === '' ? null : value;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,121 @@
+/**
+ * Reading one device: resolve it, find the credential it answers to, fetch only
+ * the columns the decoders need, decode. Every failure becomes a Reading with
+ * ok=false and one clear error; nothing here throws for a device's sake.
+ */
+import { lookup } from 'node:dns/promises';
+import { isIPv4 } from 'node:net';
+import { errorMessage } from '../errors.js';
+import type { Credential } from '../snmp/credentials.js';
+import { SnmpError, SnmpSession, type SessionOptions } from '../snmp/session.js';
+import { isException, type Varbind } from '../snmp/types.js';
+import { decodeReading } from './decode.js';
+import { READ_SCALARS, READ_TABLES } from './oids.js';
+import { emptyReading, type Reading } from './types.js';
+
+/** Hooks that add to the standard read (vendor profiles, web pages); see src/profiles. */
+export interface ReadExtension {
+  /** Extra subtrees/columns to walk and scalars to get, chosen from what the standard read found. */
+  requests(varbinds: Varbind[]): { walk: string[]; get: string[] };
+  /** Refine the decoded Reading with everything fetched. */
+  apply(reading: Reading, varbinds: Varbind[]): void;
+}
+
+export interface ReadOptions extends SessionOptions {
+  credentials: Credential[];
+  extension?: ReadExtension;
+  /** Table groups walked at the same time on one device: a few, to stay gentle. */
+  parallelWalks?: number;
+}
+
+export interface ReadResult {
+  reading: Reading;
+  /** Label of the credential that worked (never the secret itself). */
+  credential: string | null;
+  /** The working credential, for the inventory to remember. */
+  used: Credential | null;
+  requests: number;
+}
+
+export async function readDevice(host: string, options: ReadOptions): Promise<ReadResult> {
+  const failed = (error: string, requests = 0): ReadResult => {
+    const reading = emptyReading(host);
+    reading.ok = false;
+    reading.error = error;
+    return { reading, credential: null, used: null, requests };
+  };
+  let ip: string;
+  try {
+    ip = isIPv4(host) ? host : (await lookup(host, { family: 4 })).address;
+  } catch {
+    return failed(`cannot resolve host name "${host}"; check the name or use the IP address`);
+  }
+  if (options.credentials.length === 0) return failed('no SNMP credentials configured ([snmp] communities or [snmpv3.NAME])');
+
+  let requests = 0;
+  const errors: string[] = [];
+  for (const credential of options.credentials) {
+    const session = new SnmpSession(ip, credential, options);
+    try {
+      const scalars = (await session.get(READ_SCALARS)).filter((vb) => !isException(vb));
+      if (scalars.length === 0) throw new SnmpError('device answered but has no system group', 'protocol');
+      // From here the device has answered: a later failure gives a partial, flagged reading, not none.
+      const parallel = options.parallelWalks ?? 4;
+      const tables = await walkTables(session, READ_TABLES, parallel);
+      const varbinds = [...scalars, ...tables.varbinds];
+      const problems = tables.errors;
+      if (options.extension) {
+        const extra = options.extension.requests(varbinds);
+        if (extra.get.length) {
+          try {
+            varbinds.push(...(await session.get(extra.get)).filter((vb) => !isException(vb)));
+          } catch (e) {
+            problems.push(errorMessage(e));
+          }
+        }
+        const walked = await walkTables(session, extra.walk.map((w) => [w]), parallel);
+        varbinds.push(...walked.varbinds);
+        problems.push(...walked.errors);
+      }
+      const reading = decodeReading(host, varbinds, { ip });
+      options.extension?.apply(reading, varbinds);
+      if (problems.length) {
+        reading.flags.push({ code: 'partialRead', message: `some tables could not be read: ${[...new Set(problems)].join('; ')}` });
+      }
+      requests += session.requests;
+      return { reading, credential: credential.label, used: credential, requests };
+    } catch (error) {
+      requests += session.requests;
+      errors.push(errorMessage(error));
+      // A timeout or auth failure means: try the next credential. Anything else is final.
+      if (!(error instanceof SnmpError) || error.kind === 'protocol' || error.kind === 'network') break;
+    } finally {
+      session.close();
+    }
+  }
+  return failed(summarise(errors), requests);
+}
+
+async function walkTables(session: SnmpSession, groups: string[][], parallel: number): Promise<{ varbinds: Varbind[]; errors: string[] }> {
+  const varbinds: Varbind[] = [];
+  const errors: string[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < groups.length) {
+      const group = groups[next++]!;
+      try {
+        varbinds.push(...(await session.walkColumns(group)));
+      } catch (e) {
+        errors.push(errorMessage(e));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, groups.length) }, worker));
+  return { varbinds, errors };
+}
+
+function summarise(errors: string[]): string {
+  const unique = [...new Set(errors)];
+  if (unique.length === 1) return unique[0]!;
+  return `no credential worked: ${unique.join('; ')}`;
+}

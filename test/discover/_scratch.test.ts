@@ -1,0 +1,2 @@
+import { test } from 'vitest';
+test('scratch', async () => { await import('/tmp/cls.mts'); });
