@@ -80,6 +80,7 @@ export const SCHEMA = {
     supply_delta: { type: 'int', default: '5', min: 1, max: 100, doc: 'Send when a supply level moved by this many points.' },
     page_delta: { type: 'int', default: '500', min: 1, doc: 'Send when a device printed this many pages since the last message.' },
     heartbeat: { type: 'duration', default: '24h', doc: 'Otherwise send one message with counters per device this often.' },
+    missing_after: { type: 'duration', default: '24h', doc: 'A known device unreadable this long is reported missing (once); 0 reports it at the first failed run.' },
     run_as: { type: 'string', default: 'SYSTEM', doc: 'Windows account the scheduled task runs as.' },
   },
   spool: {

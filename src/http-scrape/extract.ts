@@ -194,8 +194,11 @@ export function extractPage(page: PageSpec, doc: PageDoc, url: string): Extracte
   for (const rule of page.values ?? []) {
     const target = targetOf(rule);
     if (!target) continue; // validated when profiles load
-    const raw = find(doc, rule);
+    let raw = find(doc, rule);
     if (raw === null || raw === undefined) continue;
+    if (rule.round && typeof raw === 'string' && /^\s*\d{1,3}(,\d{3})*\.\d{1,2}\s*$|^\s*\d+\.\d{1,2}\s*$/.test(raw)) {
+      raw = String(Math.round(Number(raw.replace(/[,\s]/g, ''))));
+    }
     keep(target, raw, describeFind(rule));
   }
   if (page.parser) {

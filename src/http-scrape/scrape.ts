@@ -60,6 +60,7 @@ export async function scrapeDevice(reading: Reading, o: ScrapeOptions): Promise<
     });
     result.pages.push({ url, status: r.status, bytes: r.bytes, ms: r.ms });
     if (!r.ok) {
+      if (page.optional && (r.status === 404 || r.status === 410)) continue;
       result.notes.push(`${url}: ${r.note}`);
       if (r.fatal) {
         const left = profile!.pages.length - result.pages.length;

@@ -39,6 +39,8 @@ export interface ValueRule extends FindSpec {
   identity?: IdentityField;
   /** Unit of a counter; default "impressions". */
   unit?: CounterUnit;
+  /** The page shows fractional equivalents ("1,234.50"): round to a whole count. */
+  round?: boolean;
 }
 
 export type PageFormat = 'html' | 'xml' | 'json' | 'jsobject' | 'text';
@@ -52,6 +54,8 @@ export interface PageSpec {
   parser?: string;
   /** Fetch only when earlier pages of the profile gave none of this page's targets (an older page generation). */
   onlyIfMissing?: boolean;
+  /** Not every firmware has this page: a 404 is expected and not noted. */
+  optional?: boolean;
   /** Extra request headers some pages insist on (Cookie, Referer as a path, Accept-Language). */
   headers?: Record<string, string>;
 }

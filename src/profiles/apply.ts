@@ -5,6 +5,7 @@
  */
 import type { Counter, CounterKey, CounterUnit, Reading, Supply, SupplyState } from '../reading/types.js';
 import type { Varbind } from '../snmp/types.js';
+import { LOW_PERCENT } from '../reading/supply-level.js';
 import { checkCounters } from './checks.js';
 import type { CounterSpec, Profile, SupplyRule, TableCounter, ValueSpec } from './types.js';
 import { parseExpression } from './validate.js';
@@ -161,12 +162,12 @@ function applyCounters(reading: Reading, idx: VarbindIndex, profile: Profile, sr
     if (parts.some((p) => !p)) continue;
     const unit = parts[0]!.unit;
     if (parts.some((p) => p!.unit !== unit)) {
-      reading.flags.push({ code: 'unit-mismatch', path: `counters.${key}`, message: `cannot derive ${key} = ${expr}: the parts are in different units` });
+      reading.flags.push({ code: 'unitMismatch', path: `counters.${key}`, message: `cannot derive ${key} = ${expr}: the parts are in different units` });
       continue;
     }
     const value = terms.reduce((s, t, i) => s + t.sign * parts[i]!.value, 0);
     if (value < 0) {
-      reading.flags.push({ code: 'derive-negative', path: `counters.${key}`, message: `${key} = ${expr} comes out negative (${value}); not reported` });
+      reading.flags.push({ code: 'deriveNegative', path: `counters.${key}`, message: `${key} = ${expr} comes out negative (${value}); not reported` });
       continue;
     }
     setCounter(reading, key, { value, unit }, src(`derived ${expr}`));
@@ -186,8 +187,8 @@ function ruleMatches(rule: SupplyRule, s: Supply, model: string): boolean {
 
 /** State from a percentage: consumed supplies run out, receptacles fill up. */
 export function stateFromPercent(s: Supply, percent: number): SupplyState {
-  if (s.class === 'receptacle') return percent >= 100 ? 'full' : percent >= 90 ? 'almostFull' : 'ok';
-  return percent <= 0 ? 'empty' : percent <= 10 ? 'low' : 'ok';
+  if (s.class === 'receptacle') return percent >= 100 ? 'full' : percent >= 100 - LOW_PERCENT ? 'almostFull' : 'ok';
+  return percent <= 0 ? 'empty' : percent <= LOW_PERCENT ? 'low' : 'ok';
 }
 
 function applySupplies(reading: Reading, idx: VarbindIndex, profile: Profile, src: (w: string) => string): void {
@@ -195,7 +196,7 @@ function applySupplies(reading: Reading, idx: VarbindIndex, profile: Profile, sr
   reading.supplies.forEach((s, i) => {
     for (const rule of profile.supplies ?? []) {
       if (!ruleMatches(rule, s, model)) continue;
-      const at = `supplies[${i}]`;
+      const at = `supplies.${i}`;
       if (rule.cleanDescription) {
         const d = cleanDescription(s.description);
         if (d !== s.description) {
@@ -212,6 +213,8 @@ function applySupplies(reading: Reading, idx: VarbindIndex, profile: Profile, sr
       if (coded || rule.state) {
         s.state = coded ?? rule.state!;
         reading.sources[`${at}.state`] = src(`rule ${rule.name}`);
+        // The vendor's meaning of an out-of-RFC level is known: no longer an invalid level.
+        if (coded) reading.flags = reading.flags.filter((f) => !(f.code === 'supplyLevelInvalid' && f.path === at));
       }
       if (rule.noPercent || (coded && s.level !== null && s.level < 0)) {
         s.levelPercent = null;

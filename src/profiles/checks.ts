@@ -21,7 +21,7 @@ export function checkCounters(reading: Reading, previous?: Reading | null): void
     const v = c[part];
     if (total && v && v.unit === total.unit && v.value > total.value) {
       addFlag(reading, {
-        code: `${part}-exceeds-total`, path: `counters.${part}`,
+        code: `${part}ExceedsTotal`, path: `counters.${part}`,
         message: `${part} counter ${v.value} is greater than the total ${total.value}`,
       });
     }
@@ -33,7 +33,7 @@ export function checkCounters(reading: Reading, previous?: Reading | null): void
     const all = [w, ...(ps as Counter[])];
     if (all.some((x) => x.unit !== w.unit)) {
       addFlag(reading, {
-        code: 'unit-mismatch', path: `counters.${whole}`,
+        code: 'unitMismatch', path: `counters.${whole}`,
         message: `counters.${whole} is in ${w.unit} but ${parts.join('/')} are in ${ps.map((p) => p!.unit).join('/')}: they cannot be compared`,
       });
       continue;
@@ -41,7 +41,7 @@ export function checkCounters(reading: Reading, previous?: Reading | null): void
     const sum = (ps as Counter[]).reduce((s, p) => s + p.value, 0);
     if (sum !== w.value) {
       addFlag(reading, {
-        code: 'parts-mismatch', path: `counters.${whole}`,
+        code: 'partsMismatch', path: `counters.${whole}`,
         message: `${parts.join(' + ')} = ${sum} but ${whole} = ${w.value} (difference ${w.value - sum})`,
       });
     }
@@ -51,14 +51,14 @@ export function checkCounters(reading: Reading, previous?: Reading | null): void
     const sum = fnParts.reduce((s, p) => s + p.value, 0);
     if (sum > total.value) {
       addFlag(reading, {
-        code: 'parts-exceed-total', path: 'counters.total',
+        code: 'partsExceedTotal', path: 'counters.total',
         message: `print + copy + fax = ${sum} is more than the total ${total.value}`,
       });
     }
   }
   if (total?.unit === 'sheets') {
     addFlag(reading, {
-      code: 'unit-sheets', path: 'counters.total',
+      code: 'unitSheets', path: 'counters.total',
       message: 'the total counts sheets, not impressions: a duplex sheet counts once',
     });
   }
@@ -72,10 +72,10 @@ function checkAgainstPrevious(reading: Reading, previous: Reading): void {
   for (const [path, now, before] of pairs) {
     if (!now || !before) continue;
     if (now.unit !== before.unit) {
-      addFlag(reading, { code: 'unit-changed', path, message: `${path} was counted in ${before.unit}, now in ${now.unit}` });
+      addFlag(reading, { code: 'unitChanged', path, message: `${path} was counted in ${before.unit}, now in ${now.unit}` });
     } else if (now.value < before.value) {
       addFlag(reading, {
-        code: 'counter-decreased', path,
+        code: 'counterDecreased', path,
         message: `${path} went down from ${before.value} to ${now.value} (board swap or counter reset?)`,
       });
     }
@@ -83,6 +83,6 @@ function checkAgainstPrevious(reading: Reading, previous: Reading): void {
   const s1 = previous.identity?.serial;
   const s2 = reading.identity.serial;
   if (s1 && s2 && s1 !== s2) {
-    addFlag(reading, { code: 'serial-changed', path: 'identity.serial', message: `serial changed from ${s1} to ${s2}` });
+    addFlag(reading, { code: 'serialChanged', path: 'identity.serial', message: `serial changed from ${s1} to ${s2}` });
   }
 }

@@ -6,3 +6,4 @@ export { applyProfile, stateFromPercent } from './apply.js';
 export { checkCounters } from './checks.js';
 export { ProfileError, validateProfile } from './validate.js';
 export type { Profile } from './types.js';
+export { profileExtension, type ProfileExtensionOptions } from './extension.js';

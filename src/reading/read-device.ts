@@ -53,9 +53,10 @@ export async function readDevice(host: string, options: ReadOptions): Promise<Re
   if (options.credentials.length === 0) return failed('no SNMP credentials configured ([snmp] communities or [snmpv3.NAME])');
 
   let requests = 0;
-  const errors: string[] = [];
+  const errors: SnmpError[] = [];
   for (const credential of options.credentials) {
     const session = new SnmpSession(ip, credential, options);
+    // Every credential is tried in turn; errors name the credential by label, never by value.
     try {
       const scalars = (await session.get(READ_SCALARS)).filter((vb) => !isException(vb));
       if (scalars.length === 0) throw new SnmpError('device answered but has no system group', 'protocol');
@@ -86,7 +87,7 @@ export async function readDevice(host: string, options: ReadOptions): Promise<Re
       return { reading, credential: credential.label, used: credential, requests };
     } catch (error) {
       requests += session.requests;
-      errors.push(errorMessage(error));
+      errors.push(error instanceof SnmpError ? error : new SnmpError(errorMessage(error), 'protocol'));
       // A timeout or auth failure means: try the next credential. Anything else is final.
       if (!(error instanceof SnmpError) || error.kind === 'protocol' || error.kind === 'network') break;
     } finally {
@@ -114,8 +115,10 @@ async function walkTables(session: SnmpSession, groups: string[][], parallel: nu
   return { varbinds, errors };
 }
 
-function summarise(errors: string[]): string {
-  const unique = [...new Set(errors)];
-  if (unique.length === 1) return unique[0]!;
-  return `no credential worked: ${unique.join('; ')}`;
+function summarise(errors: SnmpError[]): string {
+  if (errors.length === 1) return errors[0]!.message;
+  if (errors.every((e) => e.kind === 'timeout')) {
+    return `no SNMP reply to any of ${errors.length} credentials tried: the device is off or unreachable, or no configured community or SNMPv3 user is accepted`;
+  }
+  return `no credential worked: ${[...new Set(errors.map((e) => e.message))].join('; ')}`;
 }

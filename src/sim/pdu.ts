@@ -58,6 +58,7 @@ export function answerPdu(dev: SimDevice, pdu: Pdu, dialect: Dialect, maxBytes: 
     }
     case 'GetBulkRequest': {
       if (dialect === 'v1') return null; // no such PDU in SNMPv1: real v1 agents drop it as a parse error
+      if (dev.options.dropBulkAbove !== undefined && pdu.maxRepetitions > dev.options.dropBulkAbove) return null;
       const n = pdu.varbinds.length;
       const nonRep = Math.max(0, Math.min(pdu.nonRepeaters, n));
       let reps = Math.max(0, pdu.maxRepetitions);

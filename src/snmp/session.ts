@@ -55,6 +55,8 @@ export class SnmpSession {
   /** Requests sent (not counting net-snmp's own retries and v3 engine discovery). */
   requests = 0;
   private maxRepetitions: number;
+  /** Largest max-repetitions this agent has answered; a timeout above it may be the agent choking. */
+  private bulkAnswered = 0;
   private readonly session: NetSnmpSession;
 
   constructor(readonly host: string, readonly credential: Credential, readonly options: SessionOptions) {
@@ -153,14 +155,15 @@ export class SnmpSession {
     for (;;) {
       try {
         const raw = await this.call<RawVarbind[][]>((cb) => this.session.getBulk(oids, 0, repetitions, cb));
+        this.bulkAnswered = Math.max(this.bulkAnswered, repetitions);
         return raw.map((col) => (Array.isArray(col) ? col : [col]).map(convert));
       } catch (e) {
         // Agents that choke on large responses answer tooBig, or nothing at all: ask for less.
         const tooBig = e instanceof Error && /TooBig/i.test(e.message);
         const timedOut = e instanceof SnmpError && e.kind === 'timeout';
-        if ((tooBig || (timedOut && this.requests <= 3)) && repetitions > 1) {
+        if ((tooBig || (timedOut && repetitions > this.bulkAnswered)) && repetitions > 1) {
           repetitions = Math.max(1, Math.floor(repetitions / 4));
-          this.maxRepetitions = repetitions;
+          this.maxRepetitions = Math.min(this.maxRepetitions, repetitions);
           continue;
         }
         throw e;

@@ -1,12 +1,11 @@
 /** Shared bits for simulator tests: recordings and clash-free loopback endpoints. */
-import { readFileSync } from 'node:fs';
-import { parseSnmprec } from '../../src/snmp/snmprec.js';
+import { loadRecording } from '../../src/sim/load.js';
 import type { Varbind } from '../../src/snmp/types.js';
 
 export const PRINTERS = '/work/shared/devices/printers';
 
 export function recording(name: string): Varbind[] {
-  return parseSnmprec(readFileSync(`${PRINTERS}/${name}.snmprec`, 'utf8'), name);
+  return loadRecording(`${PRINTERS}/${name}.snmprec`).varbinds;
 }
 
 let counter = 0;

@@ -1,0 +1,73 @@
+import { gunzipSync } from 'node:zlib';
+import type { Db } from './db/types.js';
+import { ingest } from './ingest.js';
+import { MAX_INFLATED, MAX_SKEW_SECONDS } from './protocol/limits.js';
+import { parseMessage, SchemaError } from './protocol/message.js';
+import { signatureMatches } from './protocol/sign.js';
+
+/**
+ * The checks of docs/protocol.md, in its order, independent of the channel the
+ * bytes came in on (HTTP, auxiliary TCP, emergency UDP). The caller has already
+ * enforced the size limit on the compressed body.
+ */
+export interface Envelope {
+  agentId: string | undefined;
+  timestamp: string | undefined;
+  signature: string | undefined;
+  /** gzip-compressed JSON, exactly as signed. */
+  body: Buffer;
+}
+
+export interface Outcome {
+  status: 200 | 400 | 401 | 413 | 503;
+  body: { ok: true; messageId: string; duplicate: boolean } | { ok: false; error: string };
+  /** For the log: which agent, how many readings, what failed inside. */
+  agentId?: string;
+  internal?: string;
+  readings?: number;
+}
+
+const reject = (status: Outcome['status'], error: string, agentId?: string): Outcome => ({ status, body: { ok: false, error }, agentId });
+
+export async function receive(db: Db, env: Envelope, channel: string, remote: string, now = Date.now()): Promise<Outcome> {
+  const agent = env.agentId
+    ? await db.get<{ customer: string; agent_key: string }>('SELECT customer, agent_key FROM agents WHERE agent_id = ? AND revoked = 0', [env.agentId])
+    : undefined;
+  if (!agent || !env.agentId) return reject(401, 'unknown agent', env.agentId);
+  const ts = env.timestamp ?? '';
+  if (!/^\d{1,12}$/.test(ts) || Math.abs(now / 1000 - Number(ts)) > MAX_SKEW_SECONDS) return reject(401, 'stale timestamp', env.agentId);
+  if (!env.signature || !signatureMatches(agent.agent_key, ts, env.body, env.signature)) return reject(401, 'bad signature', env.agentId);
+
+  let json: Buffer;
+  try {
+    json = gunzipSync(env.body, { maxOutputLength: MAX_INFLATED });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return reject(413, 'too large', env.agentId);
+    return reject(400, 'body is not gzip-compressed', env.agentId);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json.toString('utf8'));
+  } catch {
+    return reject(400, 'body is not JSON', env.agentId);
+  }
+  let msg;
+  try {
+    msg = parseMessage(parsed, env.agentId);
+  } catch (err) {
+    if (err instanceof SchemaError) return reject(400, err.message, env.agentId);
+    throw err;
+  }
+  if (msg.customer !== agent.customer) return reject(400, `customer "${msg.customer}" differs from the agent's enrolment (${agent.customer})`, env.agentId);
+
+  let result;
+  try {
+    result = await ingest(db, msg, channel);
+  } catch (err) {
+    // The database is down or busy: the agent keeps the message in its spool and retries.
+    return { ...reject(503, 'storage unavailable, retry later', env.agentId), internal: (err as Error).message };
+  }
+  await db.run('UPDATE agents SET last_heard_at = ?, agent_version = ?, last_address = ? WHERE agent_id = ?',
+    [new Date(now).toISOString(), msg.agentVersion, remote, msg.agentId]).catch(() => undefined);
+  return { status: 200, body: { ok: true, messageId: msg.messageId, duplicate: result.duplicate }, agentId: msg.agentId, readings: result.stored };
+}

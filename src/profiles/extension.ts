@@ -1,0 +1,36 @@
+/**
+ * Plugs the profile layer into readDevice (src/reading/read-device.ts): after the
+ * standard read, fetch what the matched profile needs (plus probe OIDs), then apply it.
+ */
+import type { ReadExtension } from '../reading/read-device.js';
+import type { Reading } from '../reading/types.js';
+import type { Varbind } from '../snmp/types.js';
+import { applyProfile } from './apply.js';
+import { checkCounters } from './checks.js';
+import { profileRequests } from './requests.js';
+import { profileProbes, selectProfile } from './select.js';
+import type { Profile } from './types.js';
+
+export interface ProfileExtensionOptions {
+  /** The device's previous Reading, for the "counter went down" check. */
+  previous?: (host: string) => Reading | null | undefined;
+  /** Use this profile whatever the device says (amr profile test --profile, a dealer pin). */
+  force?: Profile;
+}
+
+export function profileExtension(profiles: Profile[], options: ProfileExtensionOptions = {}): ReadExtension {
+  const probes = profileProbes(profiles);
+  return {
+    requests(varbinds: Varbind[]) {
+      const profile = options.force ?? selectProfile(varbinds, profiles);
+      const req = profile ? profileRequests(profile) : { walk: [], get: [] };
+      return { walk: req.walk, get: [...new Set([...req.get, ...probes])] };
+    },
+    apply(reading: Reading, varbinds: Varbind[]) {
+      const previous = options.previous?.(reading.host) ?? null;
+      const profile = options.force ?? selectProfile(varbinds, profiles);
+      if (profile) applyProfile(reading, varbinds, profile, previous);
+      else checkCounters(reading, previous);
+    },
+  };
+}
