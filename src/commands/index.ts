@@ -1,9 +1,17 @@
 /** Every `amr` command, in help order. Each module exports one register function. */
 import type { Command } from 'commander';
 import { registerConfig } from './config.js';
+import { registerDiscover } from './discover.js';
+import { registerProfile } from './profile.js';
 import { registerRead } from './read.js';
+import { registerRecord } from './record.js';
+import { registerSimulate } from './simulate.js';
 
 export function registerCommands(program: Command): void {
+  registerDiscover(program);
   registerRead(program);
   registerConfig(program);
+  registerProfile(program);
+  registerRecord(program);
+  registerSimulate(program);
 }

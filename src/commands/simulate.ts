@@ -13,9 +13,9 @@ interface Opts {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-function parsePort(text: string, what: string, max = 65535): number {
+function parseIntIn(text: string, what: string, min: number, max: number): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new UserError(`${what} must be an integer from 1 to ${max}, not "${text}"`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UserError(`${what} must be an integer from ${min} to ${max}, not "${text}"`);
   return n;
 }
 
@@ -33,15 +33,16 @@ export function registerSimulate(program: Command): void {
       try {
         result = await runSimulate(paths, {
           base: opts.base,
-          port: parsePort(opts.port, '--port'),
+          port: parseIntIn(opts.port, '--port', 1, 65535),
           communities: opts.community.length > 0 ? opts.community : ['public'],
           v3Users: opts.v3User,
-          ...(opts.maxMessageSize !== undefined ? { maxMessageSize: parsePort(opts.maxMessageSize, '--max-message-size') } : {}),
+          ...(opts.maxMessageSize !== undefined ? { maxMessageSize: parseIntIn(opts.maxMessageSize, '--max-message-size', 484, 65507) } : {}),
         });
       } catch (error) {
         if (error instanceof UserError) throw error;
         throw new UserError(errorMessage(error));
       }
+      for (const warning of result.warnings) process.stderr.write(`amr simulate: ${warning}\n`);
       for (const line of result.lines) process.stdout.write(line + '\n');
       await new Promise<void>((resolve) => {
         const stop = () => { process.off('SIGINT', stop); process.off('SIGTERM', stop); resolve(); };

@@ -73,10 +73,15 @@ const SPACE = 0x80000000 - PROBE_ID_BASE;
 const MAX_IN_FLIGHT_SENDS = 1024;
 const BATCH = 256;
 
-/** A probe stage: one community credential, or SNMPv3 engine discovery standing for all v3 users. */
+type CommunityCred = Extract<Credential, { kind: 'community' }>;
+
+/**
+ * A probe stage: one community (its v2c and v1 probes go out together, one request id,
+ * the reply's version says which worked), or SNMPv3 engine discovery standing for all v3 users.
+ */
 interface Stage {
-  template: ProbeTemplate;
-  cred: Extract<Credential, { kind: 'community' }> | null; // null: the v3 stage
+  templates: ProbeTemplate[];
+  creds: CommunityCred[]; // empty: the v3 stage
 }
 
 const PENDING = 0, ANSWERED = 1, FINISHED = 2;
@@ -86,10 +91,21 @@ export async function sweep(o: SweepOptions): Promise<SweepResult> {
   const N = o.targets.count;
   const v3Users = o.credentials.filter((c): c is Extract<Credential, { kind: 'v3' }> => c.kind === 'v3');
   const stages: Stage[] = [];
+  const byCommunity = new Map<number, Stage>();
   for (const c of o.credentials) {
     if (c.kind === 'v3') {
-      if (!stages.some((s) => s.cred === null)) stages.push({ template: probeTemplate(c), cred: null });
-    } else stages.push({ template: probeTemplate(c), cred: c });
+      if (!stages.some((s) => s.creds.length === 0)) stages.push({ templates: [probeTemplate(c)], creds: [] });
+      continue;
+    }
+    const known = byCommunity.get(c.index);
+    if (known) {
+      known.templates.push(probeTemplate(c));
+      known.creds.push(c);
+    } else {
+      const st: Stage = { templates: [probeTemplate(c)], creds: [c] };
+      byCommunity.set(c.index, st);
+      stages.push(st);
+    }
   }
   if (stages.length === 0) throw new Error('no credentials to try');
   const tries = 1 + o.retries;
@@ -127,8 +143,11 @@ export async function sweep(o: SweepOptions): Promise<SweepResult> {
     const t = tried[idx]!;
     tried[idx] = t + 1;
     const ip = intToIp(o.targets.at(idx));
-    sendsInFlight++;
-    client.sendRaw(stages[s]!.template.build(idFor(idx, s, t)), ip, () => { sendsInFlight--; });
+    const id = idFor(idx, s, t);
+    for (const tpl of stages[s]!.templates) {
+      sendsInFlight++;
+      client.sendRaw(tpl.build(id), ip, () => { sendsInFlight--; });
+    }
     fifoIdx.push(idx);
     fifoTag.push(s * 256 + t);
     fifoDeadline.push(performance.now() + o.timeoutMs);
@@ -183,13 +202,14 @@ export async function sweep(o: SweepOptions): Promise<SweepResult> {
       if (dueHead < due.length) {
         const idx = due[dueHead++]!;
         if (state[idx] !== PENDING) continue;
+        sent += stages[stage[idx]!]!.templates.length;
         send(idx);
       } else if (next < N) {
         const idx = next++;
         outstanding++;
+        sent += stages[0]!.templates.length;
         send(idx);
       } else break;
-      sent++;
     }
     if (o.rate > 0) tokens -= sent;
   };
@@ -205,8 +225,12 @@ export async function sweep(o: SweepOptions): Promise<SweepResult> {
     const sg = stages[st]!;
     let probeVarbinds: Varbind[] = [];
     let engine: EngineInfo | null = null;
-    if (sg.cred) {
-      if (msg.version === 3 || msg.version !== sg.cred.version || msg.pdu.type !== 'Response') return false;
+    let cred: CommunityCred | undefined;
+    if (sg.creds.length) {
+      if (msg.version === 3 || msg.pdu.type !== 'Response') return false;
+      const version = msg.version;
+      cred = sg.creds.find((c) => c.version === version);
+      if (!cred) return false;
       probeVarbinds = msg.pdu.errorStatus === 0 ? msg.pdu.varbinds : [];
     } else {
       if (msg.version !== 3 || Buffer.isBuffer(msg.data) || msg.data.pdu.type !== 'Report') return false;
@@ -216,7 +240,7 @@ export async function sweep(o: SweepOptions): Promise<SweepResult> {
     state[idx] = ANSWERED;
     outstanding--;
     const ip = rinfo.address;
-    identifyQueue.push(() => handleResponder(idx, ip, st, probeVarbinds, engine));
+    identifyQueue.push(() => handleResponder(idx, ip, st, cred, probeVarbinds, engine));
     pumpIdentify();
     return true;
   };
@@ -224,11 +248,17 @@ export async function sweep(o: SweepOptions): Promise<SweepResult> {
 
   const session = { timeoutMs: o.timeoutMs, retries: o.retries };
 
-  const handleResponder = async (idx: number, ip: string, st: number, probe: Varbind[], engine: EngineInfo | null) => {
+  const handleResponder = async (idx: number, ip: string, st: number, cred: CommunityCred | undefined, probe: Varbind[], engine: EngineInfo | null) => {
     const seed = factsFromProbe(probe);
     const sg = stages[st]!;
-    if (sg.cred) {
-      await record(ip, sg.cred, seed, o.identify === false ? null : communitySession(client, ip, sg.cred, session));
+    if (cred) {
+      // The v1 reply can overtake the v2c one; prefer v2c (GETBULK for readers) when the device speaks it.
+      const v2c = sg.creds.find((c) => c.version === 1);
+      if (cred.version === 0 && v2c && !stop) {
+        const check = await communitySession(client, ip, v2c, { timeoutMs: o.timeoutMs, retries: 0 }).get([OID.sysObjectID]);
+        if (check[0]) cred = v2c;
+      }
+      await record(ip, cred, seed, o.identify === false ? null : communitySession(client, ip, cred, session));
       return;
     }
     for (const cred of v3Users) {

@@ -43,7 +43,12 @@ export function parseJsObject(text: string): unknown {
       i = j;
     } else if (c === ',') {
       let k = i + 1;
-      while (k < n && /\s/.test(text[k]!)) k++;
+      for (;;) {
+        while (k < n && /\s/.test(text[k]!)) k++;
+        if (text.startsWith('//', k)) { while (k < n && text[k] !== '\n') k++; continue; }
+        if (text.startsWith('/*', k)) { const e = text.indexOf('*/', k + 2); k = e < 0 ? n : e + 2; continue; }
+        break;
+      }
       if (text[k] !== '}' && text[k] !== ']') out += c; // drop trailing commas
       i++;
     } else {

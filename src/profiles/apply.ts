@@ -80,19 +80,22 @@ function tableCounters(idx: VarbindIndex, t: TableCounter): Map<string, Found> {
       label = name;
       id = normName(name);
     }
-    let key = names ? rowsByName.get(id) : t.rows[id];
-    if (!key) {
+    const mapped = names ? rowsByName.get(id) : t.rows[id];
+    let keys = mapped === undefined ? [] : Array.isArray(mapped) ? mapped : [mapped];
+    if (keys.length === 0) {
       if (!t.keepOthers) continue;
-      key = `extra:${t.othersPrefix ?? ''}${label}`;
+      keys = [`extra:${t.othersPrefix ?? ''}${label}`];
     }
     const unitCode = units ? numberOf(units.get(index)) : null;
     const unit = (unitCode !== null && t.unitCodes?.[String(unitCode)]) || t.unit || 'impressions';
-    const prev = out.get(key);
-    if (prev) {
-      prev.value += value;
-      prev.oids.push(vb.oid);
-    } else {
-      out.set(key, { value, unit, oids: [vb.oid] });
+    for (const key of keys) {
+      const prev = out.get(key);
+      if (prev) {
+        prev.value += value;
+        prev.oids.push(vb.oid);
+      } else {
+        out.set(key, { value, unit, oids: [vb.oid] });
+      }
     }
   }
   return out;

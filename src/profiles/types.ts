@@ -48,7 +48,8 @@ export interface TableCounter {
   units?: string;
   unitCodes?: Record<string, CounterUnit>;
   /** Without codes or names, rows map by their index (Canon counter ids, Kyocera function.colour). */
-  rows: Record<string, string>;
+  /** Row (code, name or index) -> counter key, or several keys (a sum and the row by name). */
+  rows: Record<string, string | string[]>;
   /** Keep rows not in `rows` as extra counters, named `<prefix><name or code>`. */
   keepOthers?: boolean;
   othersPrefix?: string;

@@ -86,7 +86,10 @@ function table(v: Obj, where: string): TableCounter {
     for (const [code, u] of Object.entries(v.unitCodes)) t.unitCodes[code] = unit(u, `${where}.unitCodes.${code}`)!;
   }
   if (!isObj(v.rows)) throw new ProfileError(`${where}.rows: expected a map of code, name or index -> counter key`);
-  for (const [row, key] of Object.entries(v.rows)) t.rows[row] = checkCounterKey(key, `${where}.rows["${row}"]`);
+  for (const [row, key] of Object.entries(v.rows)) {
+    const w = `${where}.rows["${row}"]`;
+    t.rows[row] = Array.isArray(key) ? key.map((k, i) => checkCounterKey(k, `${w}[${i}]`)) : checkCounterKey(key, w);
+  }
   if (v.keepOthers !== undefined) t.keepOthers = v.keepOthers === true;
   if (v.othersPrefix !== undefined) t.othersPrefix = String(v.othersPrefix);
   t.unit = unit(v.unit, `${where}.unit`);

@@ -1,7 +1,9 @@
 /**
  * Vendor and model of a device for the Reading. Vendor knowledge lives in the
- * vendor tables (src/vendors); this adds the Printer-MIB's own clue, hrDeviceDescr.
+ * vendor table (src/vendors/vendors.json); this only decides which clue a value came from.
  */
+import { identifyVendor } from '../vendors/identify.js';
+
 export interface DeviceClues {
   sysObjectID: string | null;
   sysDescr: string | null;
@@ -16,6 +18,14 @@ export interface DeviceIdentity {
 }
 
 export function identifyDevice(clues: DeviceClues): DeviceIdentity {
-  const model = clues.hrDeviceDescr ?? null;
-  return { vendor: null, vendorFrom: null, model, modelFrom: model ? 'hrDeviceDescr' : null };
+  const match = identifyVendor(clues);
+  const model = match?.model ?? clues.hrDeviceDescr ?? null;
+  const modelFrom = model === null ? null
+    : clues.hrDeviceDescr && clues.hrDeviceDescr.includes(model) ? 'hrDeviceDescr' : 'sysDescr';
+  return {
+    vendor: match ? match.brand ?? match.vendor : null,
+    vendorFrom: match?.by ?? null,
+    model,
+    modelFrom,
+  };
 }

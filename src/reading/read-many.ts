@@ -1,18 +1,43 @@
-/** Read many devices concurrently, bounded by [snmp] concurrency; one failure never stops the others. */
+/**
+ * Reading many devices the way amr does everywhere (read, run, record checks):
+ * concurrently, bounded by [snmp] concurrency; the standard read, then the matched
+ * vendor profile, then the device's web pages where a profile says they add data.
+ * One device failing never stops the others.
+ */
 import type { SnmpSettings } from '../commands/snmp-options.js';
-import { readDevice, type ReadExtension, type ReadResult } from './read-device.js';
+import { mergeWeb, scrapeDevice, webOptionsFor, type ScrapeOptions } from '../http-scrape/index.js';
+import { loadProfiles, profileExtension, type Profile } from '../profiles/index.js';
+import { readDevice, type ReadResult } from './read-device.js';
+import type { Reading } from './types.js';
 
-export async function readDevices(hosts: string[], settings: SnmpSettings, extension?: ReadExtension): Promise<ReadResult[]> {
+export interface ReadManyOptions {
+  /** Vendor profiles; default: built-in plus the data folder's. */
+  profiles?: Profile[];
+  /** Previous Reading of a host, for the "counter went down" check. */
+  previous?: (host: string) => Reading | null | undefined;
+  /** Web page options override (tests); default from config.ini. */
+  web?: (host: string) => ScrapeOptions;
+}
+
+export async function readDevices(hosts: string[], settings: SnmpSettings, options: ReadManyOptions = {}): Promise<ReadResult[]> {
+  const { config } = settings;
+  const profiles = options.profiles ?? loadProfiles({ dataDir: config.agent.data_dir ?? undefined });
+  const extension = profileExtension(profiles, { previous: options.previous });
   const results: ReadResult[] = new Array(hosts.length);
   let next = 0;
   const worker = async () => {
     while (next < hosts.length) {
       const i = next++;
       const host = hosts[i]!;
-      results[i] = await readDevice(host, { ...settings.session, credentials: settings.credentials(host), extension });
+      const result = await readDevice(host, { ...settings.session, credentials: settings.credentials(host), extension });
+      if (result.reading.ok) {
+        const web = await scrapeDevice(result.reading, options.web?.(host) ?? webOptionsFor(config, host));
+        mergeWeb(result.reading, web);
+      }
+      results[i] = result;
     }
   };
-  const width = Math.min(settings.config.snmp.concurrency, hosts.length);
+  const width = Math.min(config.snmp.concurrency, hosts.length);
   await Promise.all(Array.from({ length: width }, worker));
   return results;
 }

@@ -91,6 +91,8 @@ export function systemdUnitDir(root: boolean, home: string, env: NodeJS.ProcessE
 export interface SystemdCommands {
   install: string[][];
   uninstall: string[][];
+  /** After the unit files are removed. */
+  afterRemove: string[][];
   status: string[];
 }
 
@@ -98,7 +100,8 @@ export function systemdCommands(units: SystemdUnits, userUnit: boolean): Systemd
   const ctl = userUnit ? ['systemctl', '--user'] : ['systemctl'];
   return {
     install: [[...ctl, 'daemon-reload'], [...ctl, 'enable', '--now', units.timerName]],
-    uninstall: [[...ctl, 'disable', '--now', units.timerName], [...ctl, 'daemon-reload']],
+    uninstall: [[...ctl, 'disable', '--now', units.timerName]],
+    afterRemove: [[...ctl, 'daemon-reload']],
     status: [...ctl, 'status', '--no-pager', units.timerName, units.serviceName],
   };
 }

@@ -24,7 +24,7 @@ export function respond(dev: SimDevice, raw: Buffer): Buffer | null {
     return null; // snmpInASNParseErrs: agents drop what they cannot parse
   }
   if (msg.version === 3) return respondV3(dev, raw, msg);
-  const community = Buffer.isBuffer(msg.community) ? msg.community.toString('latin1') : msg.community;
+  const community = Buffer.isBuffer(msg.community) ? msg.community.toString('latin1') : Buffer.from(msg.community, 'utf8').toString('latin1');
   if (!dev.communities.has(community)) return null; // like real agents: silence, not an error
   const dialect = msg.version === 0 ? 'v1' : 'v2';
   const answer = answerPdu(dev, msg.pdu, dialect, dev.maxMessageSize);

@@ -17,6 +17,8 @@ export interface SimulateResult {
   simulator: Simulator;
   /** One line per device: "127.0.1.1:1161 brother.snmprec". */
   lines: string[];
+  /** Recording lines that could not be parsed and are not served. */
+  warnings: string[];
 }
 
 /** Consecutive loopback addresses from `base`, skipping .0 and .255 host octets. */
@@ -72,5 +74,5 @@ export async function runSimulate(paths: readonly string[], opts: SimulateOption
     })),
   });
   const lines = simulator.devices.map((d) => `${d.address}:${d.port} ${d.name}`);
-  return { simulator, lines };
+  return { simulator, lines, warnings: recordings.flatMap((r) => r.skipped.map((w) => `skipped ${w}`)) };
 }

@@ -47,6 +47,7 @@ export class SimDevice {
   readonly port: number;
   readonly name: string;
   readonly mib: MibView;
+  /** Accepted communities, as latin1 strings of their octets. */
   readonly communities: Set<string>;
   readonly engineId: Buffer;
   readonly engineBoots: number;
@@ -64,7 +65,8 @@ export class SimDevice {
     this.port = options.port ?? 161;
     this.name = options.name ?? `${this.address}:${this.port}`;
     this.mib = new MibView(options.varbinds);
-    this.communities = new Set(options.communities ?? ['public']);
+    // Compared as raw octets (latin1 keeps one char per octet), so non-ASCII communities work too.
+    this.communities = new Set((options.communities ?? ['public']).map((c) => Buffer.from(c, 'utf8').toString('latin1')));
     this.engineId = typeof options.engineId === 'string' ? Buffer.from(options.engineId, 'hex')
       : options.engineId ?? defaultEngineId(this.address, this.port);
     if (this.engineId.length < 5 || this.engineId.length > 32) throw new Error(`engine ID of ${this.name} must be 5 to 32 octets (RFC 3411)`);

@@ -269,12 +269,12 @@ export function encodeV3Message(msg: V3Message): { bytes: Buffer; authParamsOffs
   const data = Buffer.isBuffer(msg.data) ? tlv(T_OCTETS, msg.data) : encodeScopedPdu(msg.data);
   const version = encodeInt(T_INTEGER, 3);
   const bytes = seq(T_SEQUENCE, [version, global, secParams, data]);
-  // Where the auth octets land: every header and field in front of them.
+  // Where the auth octets land: the secParams TLV starts right before the data, then
+  // come its header, the USM SEQUENCE header, the fields before auth and auth's header.
   let usmContent = 0;
   for (const p of usmParts) usmContent += p.length;
-  const contentLen = version.length + global.length + secParams.length + data.length;
-  let off = 1 + lengthBytes(contentLen) + version.length + global.length
-    + (secParams.length - usmSeq.length) + (usmSeq.length - usmContent);
+  let off = bytes.length - data.length - secParams.length;
+  off += (secParams.length - usmSeq.length) + (usmSeq.length - usmContent);
   for (const p of beforeAuth) off += p.length;
   off += authHeader.length;
   return { bytes, authParamsOffset: off };

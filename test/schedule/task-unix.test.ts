@@ -108,6 +108,7 @@ describe('systemd units', () => {
 
   it('systemctl commands for system and user units', () => {
     const units = systemdUnits(awkwardSpec());
+    expect(systemdCommands(units, false).afterRemove).toEqual([['systemctl', 'daemon-reload']]);
     expect(systemdCommands(units, false).install).toEqual([['systemctl', 'daemon-reload'], ['systemctl', 'enable', '--now', 'amr.timer']]);
     expect(systemdCommands(units, true).status).toEqual(['systemctl', '--user', 'status', '--no-pager', 'amr.timer', 'amr.service']);
   });

@@ -6,7 +6,7 @@ import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { compareOids, type Varbind } from '../../src/snmp/types.js';
 import { PRINTERS, endpoint, recording } from './helpers.js';
 
-type NsVarbind = { oid: string; type: number; value: unknown };
+type NsVarbind = snmp.Varbind;
 type Session = snmp.Session;
 
 const TYPES: Record<number, Varbind['type']> = {
@@ -16,8 +16,8 @@ const TYPES: Record<number, Varbind['type']> = {
 
 /** net-snmp's varbind in our shape, so whole walks compare with the recording directly. */
 function ours(vb: NsVarbind): Varbind {
-  const type = TYPES[vb.type];
-  if (!type) throw new Error(`unexpected type ${vb.type}`);
+  const type = TYPES[vb.type ?? -1];
+  if (!type) throw new Error(`unexpected type ${String(vb.type)}`);
   let value = vb.value as Varbind['value'];
   if (type === 'Counter64') value = BigInt('0x' + ((vb.value as Buffer).toString('hex') || '0'));
   if (type === 'Null' || type === 'NoSuchObject' || type === 'NoSuchInstance' || type === 'EndOfMibView') value = null;
@@ -121,7 +121,7 @@ describe('simulator answering net-snmp', () => {
     expect(await get(s, ['1.3.6.1.2.1.1.5.0'])).toEqual(before);
   });
 
-  const v3 = (user: object) => track(snmp.createV3Session(brother.address, user, { port: brother.port, version: snmp.Version3, timeout: 2000, retries: 0 }));
+  const v3 = (user: snmp.User) => track(snmp.createV3Session(brother.address, user, { port: brother.port, version: snmp.Version3, timeout: 2000, retries: 0 }));
 
   it('v3 authNoPriv (SHA): GET and walk', async () => {
     const s = v3({ name: 'authonly', level: snmp.SecurityLevel.authNoPriv, authProtocol: snmp.AuthProtocols.sha, authKey: 'authpass1' });

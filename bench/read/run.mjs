@@ -1,0 +1,59 @@
+// bench/read: read 254 simulated printers (the shared recordings, repeated) with amr,
+// all concurrently as `amr read` does, and the same devices with Net-SNMP's
+// snmpbulkwalk over the subtrees amr needs, one device after another and 8 at a
+// time. Prints times, ratios, requests per device and amr's peak RSS.
+// Run: npm run build && node bench/read/run.mjs   (loopback only: 127.0.30.x)
+import { join } from 'node:path';
+import { startFleetProcess, timed, pool } from '../lib/fleet-process.mjs';
+
+const root = new URL('../..', import.meta.url).pathname;
+const PORT = 16170;
+const COUNT = 254;
+const fleet = await startFleetProcess('127.0.30', PORT, COUNT, [join(root, 'test/fixtures/devices/printers')]);
+const hosts = fleet.devices.map(([a]) => a);
+
+// The subtrees amr reads (src/reading/oids.ts), as a Net-SNMP user would walk them.
+const SUBTREES = ['1.3.6.1.2.1.1', '1.3.6.1.2.1.2.2.1.6', '1.3.6.1.2.1.4.20.1.2', '1.3.6.1.2.1.25.3.2', '1.3.6.1.2.1.25.3.5', '1.3.6.1.2.1.43'];
+const walkDevice = async (host) => {
+  for (const oid of SUBTREES) {
+    const r = await timed('snmpbulkwalk', ['-v2c', '-c', 'public', '-Cr25', '-t', '2', '-r', '1', `${host}:${PORT}`, oid]);
+    if (r.code !== 0) throw new Error(`snmpbulkwalk ${host} ${oid}: ${r.stderr}`);
+  }
+};
+
+async function measureAmr() {
+  const before = await fleet.requests();
+  const r = await timed(process.execPath, [join(root, 'bench/lib/amr-rss.mjs'), 'read', ...hosts, '--port', String(PORT), '--json', '--timeout', '2s'],
+    { env: { ...process.env, AMR_CONFIG: '', AMR_DATA_DIR: '/nonexistent' } });
+  const requests = (await fleet.requests()) - before;
+  const readings = JSON.parse(r.stdout);
+  const ok = readings.filter((x) => x.ok).length;
+  const rss = Number(/maxRSS=(\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024;
+  return { ms: r.ms, ok, requests, rss, code: r.code };
+}
+
+async function measureNetSnmp(width) {
+  const before = await fleet.requests();
+  const started = process.hrtime.bigint();
+  await pool(hosts, width, walkDevice);
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  return { ms, requests: (await fleet.requests()) - before };
+}
+
+try {
+  await measureAmr(); // warm-up: disk cache, JIT of the simulator
+  const amr = await measureAmr();
+  const seq = await measureNetSnmp(1);
+  const par8 = await measureNetSnmp(8);
+  const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
+  console.log(`devices: ${COUNT} simulated printers on 127.0.30.x:${PORT} (${fleet.devices.length} addresses, ${new Set(fleet.devices.map(([, n]) => n)).size} distinct recordings)`);
+  console.log(`amr read (all concurrently):        ${fmt(amr.ms)}  ${amr.ok}/${COUNT} read  ${(amr.requests / COUNT).toFixed(1)} requests/device  peak RSS ${amr.rss.toFixed(0)} MB`);
+  console.log(`snmpbulkwalk, one device at a time: ${fmt(seq.ms)}  ${(seq.requests / COUNT).toFixed(1)} requests/device`);
+  console.log(`snmpbulkwalk, 8 devices at a time:  ${fmt(par8.ms)}  ${(par8.requests / COUNT).toFixed(1)} requests/device`);
+  console.log(`ratio amr / sequential Net-SNMP:    ${(amr.ms / seq.ms).toFixed(3)}x  (target <= 0.25x)`);
+  console.log(`ratio amr / 8-way Net-SNMP:         ${(amr.ms / par8.ms).toFixed(3)}x  (target <= 1x)`);
+  console.log(`peak RSS:                           ${amr.rss.toFixed(0)} MB  (target <= 100 MB)`);
+  if (amr.ok !== COUNT) { console.error(`only ${amr.ok} of ${COUNT} devices read`); process.exitCode = 1; }
+} finally {
+  await fleet.stop();
+}

@@ -1,2 +1,0 @@
-import { test } from 'vitest';
-test('scratch', async () => { await import('/tmp/cls.mts'); });
