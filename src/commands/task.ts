@@ -59,6 +59,7 @@ function hostFacts(platformOption: string | undefined, deps: Partial<TaskCommand
     now: new Date(),
     hostname: hostname(),
     ...deps.host,
+    platform,
   };
 }
 

@@ -47,7 +47,10 @@ export function loadConfig(explicit?: string, options: { requireFile?: boolean }
 /** Parse and validate config text; `file` names it in messages (null: built-in defaults). */
 export function parseConfig(text: string, file: string | null): Config {
   const where = file ?? 'config';
-  const raw = ini.parse(text.replace(/^\uFEFF/, '')) as Raw;
+  // ini splits section names on dots; a device's address keeps its dots ([device.192.168.1.20]).
+  const escaped = text.replace(/^\uFEFF/, '').replace(/^(\s*\[\s*(?:snmpv3|device)\.)([^\]]*)\]/gim,
+    (_m, head: string, name: string) => `${head}${name.trim().replace(/\./g, '\\.')}]`);
+  const raw = ini.parse(escaped) as Raw;
   const config: Raw = { file, snmpv3: [], device: {} };
   const topKeys = Object.keys(raw).filter((k) => typeof raw[k] !== 'object' || raw[k] === null);
   if (topKeys.length) {

@@ -132,10 +132,17 @@ function setCounter(reading: Reading, key: string, counter: Counter, source: str
   }
   const k = key as CounterKey;
   const before = reading.counters[k];
-  if (k === 'total' && before && before.value !== counter.value) {
-    // Keep the Printer-MIB figure visible when the vendor total differs from it.
-    reading.extraCounters.prtMarkerLifeCount = before;
-    reading.sources['extraCounters.prtMarkerLifeCount'] = reading.sources['counters.total'] ?? 'prtMarkerLifeCount';
+  if (k === 'total' && before) {
+    // The Printer-MIB's prtMarkerLifeCount stays the total (RFC 3805 is the common ground
+    // dealers reconcile against); a vendor total only fills in where the MIB has none and
+    // is otherwise kept beside it, flagged when the two disagree.
+    reading.extraCounters.vendorTotal = counter;
+    reading.sources['extraCounters.vendorTotal'] = source;
+    if (before.value !== counter.value) {
+      reading.flags.push({ code: 'totalDisagrees', path: 'counters.total',
+        message: `the vendor's total (${counter.value}) differs from prtMarkerLifeCount (${before.value}); the Printer-MIB figure is reported` });
+    }
+    return;
   }
   reading.counters[k] = counter;
   reading.sources[`counters.${k}`] = source;

@@ -100,12 +100,14 @@ describe('shared printer recordings', () => {
     expect(reading.identity.model).toBe(expected('xerox').librenms.hardware);
   });
 
-  test('kyocera p2040: Kyocera total printed, Printer-MIB figure kept beside it', () => {
+  test('kyocera p2040: Printer-MIB total reported, Kyocera total printed kept beside it and flagged', () => {
     const { reading, profile } = readWithProfiles(recording('printers/pm_kyocera_p2040.snmprec'));
     expect(profile?.name).toBe('kyocera');
-    expect(reading.counters.total).toEqual({ value: 7342, unit: 'impressions' });
-    expect(reading.sources['counters.total']).toBe('profile kyocera: 1.3.6.1.4.1.1347.43.10.1.1.12.1.1');
-    expect(reading.extraCounters.prtMarkerLifeCount?.value).toBe(expected('pm_kyocera_p2040').printerMib.lifeCount);
+    expect(reading.counters.total).toEqual({ value: expected('pm_kyocera_p2040').printerMib.lifeCount, unit: 'impressions' });
+    expect(reading.sources['counters.total']).toBe('1.3.6.1.2.1.43.10.2.1.4.1.1');
+    expect(reading.extraCounters.vendorTotal).toEqual({ value: 7342, unit: 'impressions' });
+    expect(reading.sources['extraCounters.vendorTotal']).toBe('profile kyocera: 1.3.6.1.4.1.1347.43.10.1.1.12.1.1');
+    expect(reading.flags.map((f) => f.code)).toContain('totalDisagrees');
     expect(reading.identity.serial).toBe('VD21457943');
     expect(reading.identity.firmware).toBe('2RX_3000.002.503');
   });
