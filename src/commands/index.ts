@@ -5,11 +5,15 @@ import { registerDiscover } from './discover.js';
 import { registerProfile } from './profile.js';
 import { registerRead } from './read.js';
 import { registerRecord } from './record.js';
+import { registerRun } from './run.js';
 import { registerSimulate } from './simulate.js';
+import { registerTask } from './task.js';
 
 export function registerCommands(program: Command): void {
   registerDiscover(program);
   registerRead(program);
+  registerRun(program);
+  registerTask(program);
   registerConfig(program);
   registerProfile(program);
   registerRecord(program);

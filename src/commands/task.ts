@@ -14,6 +14,7 @@ import { parseDuration } from '../config/duration.js';
 import { UserError } from '../errors.js';
 import type { Config } from '../config/types.js';
 import { currentHolder, describeHolder } from '../schedule/lock.js';
+import { readRunRecords } from '../schedule/run-log.js';
 import {
   installTask, isRegistered, planTask, spawnRunner, uninstallTask,
   type CommandRunner, type HostFacts,
@@ -51,7 +52,6 @@ function hostFacts(platformOption: string | undefined, deps: Partial<TaskCommand
   }
   const uid = typeof process.getuid === 'function' ? process.getuid() : -1;
   return {
-    platform,
     root: uid === 0,
     home: homedir(),
     uid,
@@ -70,7 +70,8 @@ function pathFor(platform: TaskPlatform) {
 /** The platform's own absolute form of a path given on the command line. */
 function absolute(path: string, platform: TaskPlatform): string {
   const p = pathFor(platform);
-  if (p.isAbsolute(path)) return path;
+  // normalize: C:\DriverPrinter/config.ini (from a joined default) reads as Windows writes it.
+  if (p.isAbsolute(path)) return p.normalize(path);
   if (platform !== process.platform) throw new UserError(`"${path}" must be an absolute ${platform} path`);
   return resolve(path);
 }
@@ -80,7 +81,8 @@ function locate(opts: TaskOptions, host: HostFacts): { configPath: string; dataD
   const native = host.platform === process.platform;
   const p = pathFor(host.platform);
   const platformDefault = defaultDataDir(host.platform, native ? process.env : {});
-  const given = opts.config ? absolute(opts.config, host.platform) : native ? resolveConfigPath() : null;
+  const found = native ? resolveConfigPath() : null;
+  const given = opts.config ? absolute(opts.config, host.platform) : found ? absolute(found, host.platform) : null;
   let config: Config;
   let warning: string | null = null;
   if (given && native && existsSync(given)) config = loadConfig(given);
@@ -191,6 +193,10 @@ export function registerTask(program: Command, deps: Partial<TaskCommandDeps> = 
       out(r.stdout + (r.stderr ? r.stderr : ''));
       const holder = currentHolder(spec.dataDir);
       out(holder ? `${describeHolder(holder)}\n` : `no run in progress (data folder ${spec.dataDir})\n`);
+      const last = readRunRecords(spec.dataDir, 1)[0];
+      out(last
+        ? `last run: ${last.startedAt}, exit ${last.exitCode} (${last.outcome}), read ${last.read} of ${last.devices}, ${last.messages} message(s)\n`
+        : 'no run recorded yet\n');
     });
 }
 

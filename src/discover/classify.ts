@@ -30,7 +30,7 @@ export function classify(f: DeviceFacts): Classification {
   if (v?.kind === 'printer' || v?.kind === 'mfp') {
     return strip({ printer: true, kind: v.kind, ...base, reason: `vendor knowledge: ${v.evidence} is a ${v.kind === 'mfp' ? 'multifunction printer' : 'printer'}` });
   }
-  const listsPrinter = f.hrDeviceType === OID.hrDevicePrinter;
+  const listsPrinter = f.listsPrinter || f.hrDeviceType === OID.hrDevicePrinter;
   let reason: string;
   if (listsPrinter) reason = 'lists a printer in hrDeviceTable but has no Printer-MIB and no printer sysObjectID (a print server, CUPS host or BMC)';
   else if (v?.kind) reason = `no Printer-MIB; vendor knowledge: ${v.evidence} is ${v.kind === 'network' ? 'network gear' : v.kind === 'host' ? 'a computer' : 'not a printer'}`;

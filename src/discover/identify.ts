@@ -50,6 +50,8 @@ export interface DeviceFacts {
   mac?: string;
   deviceId?: string;
   vendorModel?: string;
+  /** Some hrDeviceTable row is a printer (hrDevicePrinter); alone, this does not make a printer. */
+  listsPrinter?: boolean;
 }
 
 function text(vb: Varbind | null | undefined): string | undefined {
@@ -98,6 +100,17 @@ export async function identifyDevice(ops: SnmpOps): Promise<DeviceFacts> {
       f.serial = s;
       f.serialFrom = a[7].oid;
     }
+  }
+  // Without the Printer-MIB, look a little further down hrDeviceTable so the verdict can say
+  // "lists a printer" (print servers, CUPS hosts and BMCs do) rather than guess.
+  let row = a[3];
+  for (let hops = 0; under(row, OID.hrDeviceType); hops++) {
+    if (row.value === OID.hrDevicePrinter) {
+      f.listsPrinter = true;
+      break;
+    }
+    if (f.printerMibOid || hops >= 16) break;
+    row = (await ops.getNext([row.oid]))[0];
   }
   // MAC: the first interface with a real 6-octet address (loopback and tunnels have none).
   let macVb = a[5];

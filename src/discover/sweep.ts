@@ -76,8 +76,10 @@ const BATCH = 256;
 type CommunityCred = Extract<Credential, { kind: 'community' }>;
 
 /**
- * A probe stage: one community (its v2c and v1 probes go out together, one request id,
- * the reply's version says which worked), or SNMPv3 engine discovery standing for all v3 users.
+ * A probe stage: one community, or SNMPv3 engine discovery standing for all v3 users.
+ * When a community is to be tried as both v2c and v1, the first try sends v2c alone
+ * (nearly every agent speaks it, and it halves the packets of a sweep) and the retries
+ * send v2c and v1 together under one request id; the reply's version says which worked.
  */
 interface Stage {
   templates: ProbeTemplate[];
@@ -144,7 +146,9 @@ export async function sweep(o: SweepOptions): Promise<SweepResult> {
     tried[idx] = t + 1;
     const ip = intToIp(o.targets.at(idx));
     const id = idFor(idx, s, t);
-    for (const tpl of stages[s]!.templates) {
+    const templates = stages[s]!.templates;
+    for (let k = 0; k < (t === 0 ? 1 : templates.length); k++) {
+      const tpl = templates[k]!;
       sendsInFlight++;
       client.sendRaw(tpl.build(id), ip, () => { sendsInFlight--; });
     }
@@ -202,12 +206,12 @@ export async function sweep(o: SweepOptions): Promise<SweepResult> {
       if (dueHead < due.length) {
         const idx = due[dueHead++]!;
         if (state[idx] !== PENDING) continue;
-        sent += stages[stage[idx]!]!.templates.length;
+        sent += tried[idx] === 0 ? 1 : stages[stage[idx]!]!.templates.length;
         send(idx);
       } else if (next < N) {
         const idx = next++;
         outstanding++;
-        sent += stages[0]!.templates.length;
+        sent += 1;
         send(idx);
       } else break;
     }

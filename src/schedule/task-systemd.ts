@@ -53,8 +53,8 @@ export function systemdUnits(spec: TaskSpec, options: { userUnit?: boolean } = {
     `ExecStart=${exec}`,
     `WorkingDirectory=${systemdPath(spec.dataDir)}`,
     ...(spec.user && !options.userUnit ? [`User=${spec.user}`] : []),
-    // Exit 3: some devices were unreachable; the run itself did its job.
-    'SuccessExitStatus=3',
+    // amr run exit 3 (some devices unreachable) and 5 (another run was busy) are not failures of the run.
+    'SuccessExitStatus=3 5',
     `TimeoutStartSec=${systemdSpan(executionLimitMs(spec))}`,
     'Nice=10',
     'IOSchedulingClass=idle',

@@ -56,7 +56,7 @@ describe('sweep', () => {
     expect(JSON.stringify(r)).not.toContain('s3cret');
   });
 
-  it('falls back to SNMPv1 for an agent that only speaks v1', async () => {
+  it('identifies over SNMPv1 when that is the credential (noSuchName answers handled)', async () => {
     const { prefix, port } = block();
     const s = await sim([{ address: `${prefix}.9`, port, varbinds: recording('printers', 'canonprinter_lbp') }]);
     // The simulator answers both; prove the v1 path by sending only v1.
@@ -64,6 +64,12 @@ describe('sweep', () => {
     expect(r.devices[0]).toMatchObject({ credential: { version: '1', community: 0 }, classification: { vendor: 'Canon', model: 'LBP6670' } });
     expect(r.devices[0]!.facts.serial).toBe('MKRA012345');
     expect(s.stats(`${prefix}.9`).answered).toBeGreaterThan(1);
+    // version auto: v2c alone on the first try, v2c and v1 together on retries; v2c is kept when both work.
+    const auto = [community('public', 0, 1), community('public', 0, 0)];
+    const both = await run([`${prefix}.9`], { port, credentials: auto, retries: 1 });
+    expect(both.devices[0]!.credential).toEqual({ version: '2c', community: 0 });
+    const silent = await run([`${prefix}.10`], { port, credentials: auto, retries: 1, timeoutMs: 100 });
+    expect(silent.stats.sent).toBe(1 + 2);
   });
 
   it('SNMPv3: a wrong user fails fast by Report and the next user is tried; no user works -> communities', async () => {

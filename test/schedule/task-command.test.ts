@@ -128,6 +128,7 @@ describe('amr install-task / uninstall-task / task status (recorded commands, no
     expect(r.error).toBeNull();
     expect(r.calls).toEqual([['systemctl', '--user', 'status', '--no-pager', 'amr.timer', 'amr.service']]);
     expect(r.output).toContain('no run in progress');
+    expect(r.output).toContain('no run recorded yet');
   });
 
   it('uninstall disables the timer, removes the units, reloads', async () => {

@@ -80,7 +80,7 @@ describe('systemd units', () => {
     expect(service).toContain('Wants=network-online.target');
     expect(service).toContain('Type=oneshot');
     expect(service).toContain('User=amr');
-    expect(service).toContain('SuccessExitStatus=3');
+    expect(service).toContain('SuccessExitStatus=3 5');
     expect(service).toContain('TimeoutStartSec=25min');
     expect(systemdUnits(awkwardSpec({ user: 'amr' }), { userUnit: true }).service).not.toContain('User=');
   });

@@ -58,7 +58,8 @@ export interface Message {
 export class SchemaError extends Error {}
 
 const MAX_READINGS = 10_000;
-const COUNTER_KEY = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/;
+// Vendor counters keep their vendor names ("Two Color Total Count", "Scan to E-mail/FTP"): printable text, bounded.
+const COUNTER_KEY = /^[^\u0000-\u001f\u007f]{1,64}$/;
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
 
 type Obj = Record<string, unknown>;

@@ -1,0 +1,139 @@
+import { createHmac } from 'node:crypto';
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Db } from './db/types.js';
+import { q, type Logger } from './log.js';
+import { receive, type Envelope, type Outcome } from './receive.js';
+
+/**
+ * The auxiliary channels of docs/protocol.md, for small critical messages when
+ * HTTPS is blocked. A packet is the line `AMR1 <agent id, URL-encoded> <unix
+ * time> <signature>\n` followed by the gzip body, checked exactly like an HTTP
+ * POST. TCP carries packets in frames (4-byte big-endian length, then the
+ * packet), UDP one packet per datagram. The reply is `AMR1 ACK <messageId>
+ * <0|1 duplicate> v1=<hex HMAC(key, "ack.<messageId>.<0|1>")>` or
+ * `AMR1 ERR <messageId or -> <error>`.
+ */
+export const TCP_MAX_FRAME = 65_536;
+export const UDP_MAX_BYTES = 1200;
+const TCP_IDLE_MS = 30_000;
+
+export function parsePacket(packet: Buffer): Envelope | null {
+  const nl = packet.indexOf(0x0a);
+  if (nl < 0 || nl > 512) return null;
+  const parts = packet.subarray(0, nl).toString('latin1').split(' ');
+  if (parts.length !== 4 || parts[0] !== 'AMR1') return null;
+  let agentId: string;
+  try {
+    agentId = decodeURIComponent(parts[1]!);
+  } catch {
+    return null;
+  }
+  return { agentId, timestamp: parts[2], signature: parts[3], body: packet.subarray(nl + 1) };
+}
+
+export function ackLine(key: string, messageId: string, duplicate: boolean): string {
+  const d = duplicate ? 1 : 0;
+  return `AMR1 ACK ${messageId} ${d} v1=${createHmac('sha256', key).update(`ack.${messageId}.${d}`).digest('hex')}`;
+}
+
+async function reply(db: Db, env: Envelope, out: Outcome): Promise<string> {
+  if (out.body.ok) {
+    // Signed with the agent's key so a forged ACK cannot make the agent drop a message.
+    const row = await db.get<{ agent_key: string }>('SELECT agent_key FROM agents WHERE agent_id = ?', [env.agentId]);
+    return ackLine(row!.agent_key, out.body.messageId, out.body.duplicate);
+  }
+  return `AMR1 ERR - ${out.status} ${out.body.error.replace(/[\r\n]+/g, ' ')}`;
+}
+
+async function handlePacket(db: Db, log: Logger, packet: Buffer, channel: 'tcp' | 'udp', remote: string): Promise<string | null> {
+  const env = parsePacket(packet);
+  if (!env) {
+    log('warn', `reject ${channel} packet that is not AMR1 from=${remote}`);
+    return null;
+  }
+  const out = await receive(db, env, channel, remote);
+  if (out.body.ok) log('info', `stored ${out.body.duplicate ? 'duplicate ' : ''}message ${q(out.body.messageId)} agent=${q(out.agentId)} readings=${out.readings ?? 0} via=${channel} from=${remote}`);
+  else log(out.status === 503 ? 'error' : 'warn', `reject ${out.status} ${out.body.error} agent=${q(out.agentId)} via=${channel} from=${remote}${out.internal ? ` (${out.internal})` : ''}`);
+  return reply(db, env, out);
+}
+
+export function startTcp(db: Db, log: Logger, port: number, host: string): Promise<Server> {
+  const server = createServer((sock: Socket) => {
+    const remote = sock.remoteAddress ?? '?';
+    let buf = Buffer.alloc(0);
+    let busy = false;
+    sock.setTimeout(TCP_IDLE_MS, () => sock.destroy());
+    sock.on('error', () => undefined);
+    const pump = async (): Promise<void> => {
+      if (busy) return;
+      busy = true;
+      try {
+        while (buf.length >= 4) {
+          const len = buf.readUInt32BE(0);
+          if (len > TCP_MAX_FRAME) {
+            log('warn', `reject 413 tcp frame of ${len} bytes from=${remote}`);
+            sock.end(frame('AMR1 ERR - 413 too large'));
+            return;
+          }
+          if (buf.length < 4 + len) break;
+          const packet = buf.subarray(4, 4 + len);
+          buf = buf.subarray(4 + len);
+          const line = await handlePacket(db, log, packet, 'tcp', remote);
+          if (line === null) {
+            sock.destroy();
+            return;
+          }
+          sock.write(frame(line));
+        }
+      } catch (err) {
+        log('error', `tcp from=${remote} failed: ${(err as Error).message}`);
+        sock.destroy();
+      } finally {
+        busy = false;
+      }
+    };
+    sock.on('data', (chunk: Buffer) => {
+      buf = Buffer.concat([buf, chunk]);
+      if (buf.length > TCP_MAX_FRAME + 4 + 65_536) sock.destroy();
+      void pump();
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+function frame(line: string): Buffer {
+  const body = Buffer.from(line, 'utf8');
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(body.length);
+  return Buffer.concat([len, body]);
+}
+
+export function startUdp(db: Db, log: Logger, port: number, host: string): Promise<UdpSocket> {
+  const sock = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+  sock.on('message', (msg, rinfo) => {
+    const remote = rinfo.address;
+    if (msg.length > UDP_MAX_BYTES) {
+      log('warn', `reject 413 udp datagram of ${msg.length} bytes from=${remote}`);
+      sock.send('AMR1 ERR - 413 too large', rinfo.port, rinfo.address);
+      return;
+    }
+    handlePacket(db, log, msg, 'udp', remote)
+      .then((line) => { if (line !== null) sock.send(line, rinfo.port, rinfo.address); })
+      .catch((err: Error) => log('error', `udp from=${remote} failed: ${err.message}`));
+  });
+  return new Promise((resolve, reject) => {
+    sock.once('error', reject);
+    sock.bind(port, host, () => {
+      sock.off('error', reject);
+      sock.on('error', (err) => log('error', `udp ${port}: ${err.message}`));
+      resolve(sock);
+    });
+  });
+}

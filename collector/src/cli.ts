@@ -1,0 +1,233 @@
+import { writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { DbUrlError, openDb } from './db/open.js';
+import type { Db } from './db/types.js';
+import { configSnippet, enroll, EnrollError, rekey } from './enroll.js';
+import { startCollector } from './index.js';
+import { countersBackwards } from './reports/backwards.js';
+import { fleet } from './reports/fleet.js';
+import { columnsOf, csv, table, type Column } from './reports/format.js';
+import { meterCsvRecords, meters, METER_CSV_COLUMNS } from './reports/meters.js';
+import { parsePeriod, PeriodError } from './reports/period.js';
+import { stale } from './reports/stale.js';
+import { lowSupplies } from './reports/supplies.js';
+import { openAlerts } from './reports/alerts.js';
+
+/** A mistake the dealer can fix: one line, exit code 2, no stack trace. */
+class CliError extends Error {}
+
+/** Where the embedded database lives when neither --db nor AMR_COLLECTOR_DB says. */
+export function defaultDb(): string {
+  const dir = process.getuid?.() === 0 ? '/var/lib/amr-collector' : join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'amr-collector');
+  return `sqlite:${join(dir, 'collector.db')}`;
+}
+
+type Fmt = { json?: boolean; csv?: boolean };
+function out<T>(rows: T[], cols: Column<T>[], fmt: Fmt, jsonValue: unknown = rows): void {
+  if (fmt.json) process.stdout.write(JSON.stringify(jsonValue, null, 2) + '\n');
+  else if (fmt.csv) process.stdout.write(csv(rows, cols));
+  else process.stdout.write(rows.length ? table(rows, cols) : '(none)\n');
+}
+
+const int = (name: string, min = 0) => (v: string) => {
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new CliError(`${name} "${v}" is not a whole number${min ? ` >= ${min}` : ''}`);
+  return Number(v);
+};
+const ports = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean).map(int('--udp-ports', 0));
+
+async function withDb<T>(url: string, fn: (db: Db) => Promise<T>): Promise<T> {
+  let db: Db;
+  try {
+    db = await openDb(url);
+  } catch (err) {
+    if (err instanceof DbUrlError) throw new CliError(err.message);
+    const safe = url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+    throw new CliError(`cannot open database ${safe}: ${(err as Error).message.split('\n')[0]} (check --db or AMR_COLLECTOR_DB)`);
+  }
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+const ident = (r: { vendor: string | null; model: string | null }) => [r.vendor, r.model].filter(Boolean).join(' ');
+const devId = (r: { serial: string | null; mac: string | null }) => r.serial ?? r.mac ?? '';
+
+export function program(): Command {
+  const p = new Command('amr-collector')
+    .description('The dealer\'s amr collector: receives agents\' readings and shows fleet, meter reads, supplies and alerts.')
+    .addOption(new Option('--db <url>', 'database: sqlite:/path/file.db or postgres://user:pass@host:port/db').env('AMR_COLLECTOR_DB').default(defaultDb()))
+    .showHelpAfterError()
+    .exitOverride();
+  const db = () => p.opts<{ db: string }>().db;
+  const fmtOpts = (c: Command) => c.option('--json', 'JSON output').option('--csv', 'CSV output').option('--customer <code>', 'only this customer');
+
+  p.command('serve')
+    .description('Receive agents\' messages (HTTP or HTTPS, auxiliary TCP and UDP) and serve the read-only dealer pages.')
+    .option('--host <address>', 'address to listen on', '0.0.0.0')
+    .option('--port <n>', 'HTTP(S) port (default 8080, or 8443 with --cert)', int('--port'))
+    .option('--cert <file>', 'TLS certificate (PEM); with --key, serve HTTPS')
+    .option('--key <file>', 'TLS private key (PEM)')
+    .option('--tcp-port <n>', 'auxiliary TCP port, 0 turns it off', int('--tcp-port'), 5010)
+    .option('--udp-ports <list>', 'emergency UDP ports, comma-separated; empty turns them off', ports, [1010, 1202])
+    .addOption(new Option('--view-token <secret>', 'password for the dealer pages from other machines (user name ignored)').env('AMR_COLLECTOR_VIEW_TOKEN'))
+    .option('--stale-hours <n>', 'hours without news before an agent or device is listed as not heard from', int('--stale-hours', 1), 24)
+    .action(async (o: { host: string; port?: number; cert?: string; key?: string; tcpPort: number; udpPorts: number[]; viewToken?: string; staleHours: number }) => {
+      if (!!o.cert !== !!o.key) throw new CliError('give both --cert and --key for HTTPS, or neither for plain HTTP');
+      let c;
+      try {
+        c = await startCollector({
+          db: db(), host: o.host, port: o.port ?? (o.cert ? 8443 : 8080), tls: o.cert ? { cert: o.cert, key: o.key! } : undefined,
+          tcpPort: o.tcpPort || undefined, udpPorts: o.udpPorts, viewToken: o.viewToken, staleHours: o.staleHours, auxOptional: true,
+        });
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') throw new CliError(`cannot listen on ${o.host}:${o.port ?? ''}: ${e.code}; choose another --port or --host`);
+        if (e.code === 'ENOENT' && (o.cert || o.key)) throw new CliError(`cannot read ${e.path}: no such file`);
+        throw new CliError(`cannot start: ${e.message.split('\n')[0]}`);
+      }
+      await new Promise<void>((resolve) => {
+        const stop = () => { void c.stop().then(resolve); };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+
+  p.command('enroll')
+    .description('Create an agent key for a customer\'s PC and print the config.ini lines to put there.')
+    .requiredOption('--customer <code>', 'customer code, e.g. ACME-0001')
+    .option('--agent-id <id>', 'agent id (default: customer code + random suffix)')
+    .option('--url <url...>', 'collector URL(s) the agent should use, in order', [])
+    .option('--json', 'print {customer, agentId, key} as JSON')
+    .action(async (o: { customer: string; agentId?: string; url: string[]; json?: boolean }) => {
+      const urls = o.url.length ? o.url : ['https://collector.example.net'];
+      for (const u of urls) if (!/^https?:\/\/[^\s]+$/.test(u)) throw new CliError(`--url "${u}" is not an http(s) URL`);
+      const e = await withDb(db(), (d) => enroll(d, o.customer, o.agentId));
+      if (o.json) process.stdout.write(JSON.stringify(e, null, 2) + '\n');
+      else {
+        process.stdout.write(configSnippet(e, urls));
+        process.stderr.write(`Enrolled agent ${e.agentId} for ${e.customer}. Put the lines above in config.ini on the customer's PC; the key is not shown again.${o.url.length ? '' : ' Replace the example URL (or pass --url).'}\n`);
+      }
+    });
+
+  p.command('rekey')
+    .description('Give an agent a new key (the old one stops working) and print the new config.ini lines.')
+    .requiredOption('--agent-id <id>', 'the agent')
+    .option('--url <url...>', 'collector URL(s) for the snippet', [])
+    .action(async (o: { agentId: string; url: string[] }) => {
+      const e = await withDb(db(), (d) => rekey(d, o.agentId));
+      process.stdout.write(configSnippet(e, o.url.length ? o.url : ['https://collector.example.net']));
+    });
+
+  fmtOpts(p.command('fleet').description('Customers, agents (last heard, version) and devices (identity, last reading, status). CSV: devices.'))
+    .action(async (o: Fmt & { customer?: string }) => {
+      const f = await withDb(db(), (d) => fleet(d, { customer: o.customer }));
+      const devCols: Column<(typeof f.devices)[number]>[] = [
+        { header: 'customer', get: (r) => r.customer }, { header: 'vendor', get: (r) => r.vendor }, { header: 'model', get: (r) => r.model },
+        { header: 'serial', get: (r) => r.serial }, { header: 'mac', get: (r) => r.mac }, { header: 'ip', get: (r) => r.ip },
+        { header: 'last_read_at', get: (r) => r.lastReadAt }, { header: 'total', get: (r) => r.total },
+        { header: 'status', get: (r) => [r.status, ...r.errors].join(' ') }, { header: 'agent', get: (r) => r.agentId },
+      ];
+      if (o.json || o.csv) return out(f.devices, devCols, o, f);
+      process.stdout.write('Customers\n');
+      out(f.customers, [{ header: 'customer', get: (r) => r.customer }, { header: 'agents', get: (r) => r.agents }, { header: 'devices', get: (r) => r.devices }, { header: 'last_heard', get: (r) => r.lastHeardAt ?? 'never' }], o);
+      process.stdout.write('\nAgents\n');
+      out(f.agents, [{ header: 'agent', get: (r) => r.agentId }, { header: 'customer', get: (r) => r.customer }, { header: 'version', get: (r) => r.version }, { header: 'last_heard', get: (r) => r.lastHeardAt ?? 'never' }], o);
+      process.stdout.write('\nDevices\n');
+      out(f.devices, devCols, o);
+    });
+
+  const meterCmd = (name: string, desc: string) => fmtOpts(p.command(name).description(desc))
+    .option('--period <YYYY-MM>', 'calendar month (UTC); default: last month')
+    .option('--from <date>', 'period start (date or ISO time)')
+    .option('--to <date>', 'period end, exclusive')
+    .option('--tolerance <hours>', 'a read this close to a period edge counts as the edge read', int('--tolerance'), 24)
+    .option('--counter <key...>', 'only these counters, e.g. total mono color');
+  type MeterOpts = Fmt & { customer?: string; period?: string; from?: string; to?: string; tolerance: number; counter?: string[]; out?: string };
+  const runMeters = async (o: MeterOpts) => {
+    const period = parsePeriod(o);
+    return withDb(db(), (d) => meters(d, period, { customer: o.customer, toleranceHours: o.tolerance, counters: o.counter }));
+  };
+  meterCmd('meters', 'Meter reads for a billing period: start and end counters and pages per device and counter; estimates marked.')
+    .action(async (o: MeterOpts) => {
+      const rep = await runMeters(o);
+      const edge = (e: { value: number | null; source: string }) => (e.value === null ? '' : e.source === 'read' ? String(e.value) : `${e.value}*`);
+      if (o.csv) return void process.stdout.write(csv(meterCsvRecords(rep), columnsOf(METER_CSV_COLUMNS)));
+      out(rep.rows, [
+        { header: 'customer', get: (r) => r.customer }, { header: 'device', get: ident }, { header: 'serial/mac', get: devId },
+        { header: 'counter', get: (r) => r.counter }, { header: 'start', get: (r) => edge(r.start) }, { header: 'end', get: (r) => edge(r.end) },
+        { header: 'pages', get: (r) => r.pages ?? r.note }, { header: 'estimated', get: (r) => (r.estimated ? `yes (${[r.start, r.end].filter((e) => e.estimated).map((e) => e.source).join(', ')})` : '') },
+      ], o, rep);
+      if (!o.json) process.stdout.write(`Period ${rep.from} .. ${rep.to}; * = estimated (no read within ${rep.toleranceHours} h of the edge).\n`);
+    });
+  meterCmd('export', 'CSV of meter reads for ERP import (same columns as meters --csv).')
+    .option('--out <file>', 'write to this file instead of standard output')
+    .action(async (o: MeterOpts) => {
+      const text = csv(meterCsvRecords(await runMeters(o)), columnsOf(METER_CSV_COLUMNS));
+      if (o.out) {
+        writeFileSync(o.out, text);
+        process.stderr.write(`Wrote ${text.trimEnd().split('\r\n').length - 1} meter reads to ${o.out}\n`);
+      } else process.stdout.write(text);
+    });
+
+  fmtOpts(p.command('supplies').description('Low and empty supplies (and full waste receptacles), from each device\'s newest reading.'))
+    .option('--below <percent>', 'also list consumables at or below this level', int('--below'), 10)
+    .action(async (o: Fmt & { customer?: string; below: number }) => {
+      const rows = await withDb(db(), (d) => lowSupplies(d, { customer: o.customer, belowPercent: o.below }));
+      out(rows, [
+        { header: 'customer', get: (r) => r.customer }, { header: 'device', get: ident }, { header: 'serial/mac', get: devId },
+        { header: 'supply', get: (r) => r.description }, { header: 'color', get: (r) => r.color }, { header: 'level_%', get: (r) => r.levelPercent },
+        { header: 'state', get: (r) => r.state }, { header: 'read_at', get: (r) => r.readAt },
+      ], o);
+    });
+
+  fmtOpts(p.command('alerts').description('Open alerts (in each device\'s newest reading), critical first.'))
+    .action(async (o: Fmt & { customer?: string }) => {
+      const rows = await withDb(db(), (d) => openAlerts(d, { customer: o.customer }));
+      out(rows, [
+        { header: 'customer', get: (r) => r.customer }, { header: 'device', get: ident }, { header: 'serial/mac', get: devId },
+        { header: 'severity', get: (r) => r.severity }, { header: 'alert', get: (r) => r.codeName ?? r.code }, { header: 'description', get: (r) => r.description },
+        { header: 'since', get: (r) => r.since },
+      ], o);
+    });
+
+  fmtOpts(p.command('stale').description('Agents and devices not heard from in N hours.'))
+    .option('--hours <n>', 'hours', int('--hours', 1), 24)
+    .action(async (o: Fmt & { customer?: string; hours: number }) => {
+      const rows = await withDb(db(), (d) => stale(d, { customer: o.customer, hours: o.hours }));
+      out(rows, [
+        { header: 'kind', get: (r) => r.kind }, { header: 'customer', get: (r) => r.customer }, { header: 'id', get: (r) => r.id },
+        { header: 'name', get: (r) => r.name }, { header: 'last_heard', get: (r) => r.lastHeardAt ?? 'never' }, { header: 'hours', get: (r) => r.hours },
+      ], o);
+    });
+
+  fmtOpts(p.command('backwards').description('Counters that went backwards between two reads (board swap, reset, mixed-up devices).'))
+    .option('--days <n>', 'look back this many days', int('--days', 1), 92)
+    .action(async (o: Fmt & { customer?: string; days: number }) => {
+      const rows = await withDb(db(), (d) => countersBackwards(d, { customer: o.customer, days: o.days }));
+      out(rows, [
+        { header: 'customer', get: (r) => r.customer }, { header: 'device', get: ident }, { header: 'serial/mac', get: devId },
+        { header: 'counter', get: (r) => r.counter }, { header: 'before', get: (r) => r.before }, { header: 'before_at', get: (r) => r.beforeAt },
+        { header: 'after', get: (r) => r.after }, { header: 'after_at', get: (r) => r.afterAt },
+      ], o);
+    });
+  return p;
+}
+
+export async function main(argv = process.argv): Promise<number> {
+  try {
+    await program().parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof CliError || err instanceof PeriodError || err instanceof EnrollError) {
+      process.stderr.write(`amr-collector: ${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`amr-collector: ${(err as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import { createServer as createHttp, type Server } from 'node:http';
+import { createServer as createHttps } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Socket as UdpSocket } from 'node:dgram';
+import type { Server as TcpServer } from 'node:net';
+import { startTcp, startUdp } from './aux.js';
+import { openDb } from './db/open.js';
+import type { Db } from './db/types.js';
+import { configSnippet, enroll, rekey, type Enrollment } from './enroll.js';
+import { httpHandler } from './http.js';
+import { silentLogger, stderrLogger, type Logger } from './log.js';
+
+export { openDb, DbUrlError } from './db/open.js';
+export type { Db, Queryable } from './db/types.js';
+export { enroll, rekey, configSnippet, EnrollError, type Enrollment } from './enroll.js';
+export { fleet, type Fleet } from './reports/fleet.js';
+export { meters, meterCsvRecords, METER_CSV_COLUMNS, type MeterReport, type MeterRow } from './reports/meters.js';
+export { parsePeriod, PeriodError, type Period } from './reports/period.js';
+export { lowSupplies } from './reports/supplies.js';
+export { openAlerts } from './reports/alerts.js';
+export { stale } from './reports/stale.js';
+export { countersBackwards } from './reports/backwards.js';
+export { csv, table, columnsOf } from './reports/format.js';
+export { signature } from './protocol/sign.js';
+export { stderrLogger, silentLogger, type Logger } from './log.js';
+
+export interface CollectorOptions {
+  /** `sqlite:/path/file.db` (default form), a bare path, or `postgres://...`; or an open Db. */
+  db: string | Db;
+  port?: number;
+  /** Default 127.0.0.1: listening on other addresses is the dealer's explicit choice. */
+  host?: string;
+  /** PEM text or file paths; both given means HTTPS. */
+  tls?: { cert: string; key: string };
+  /** Auxiliary TCP port (0 = any free port); undefined = off. */
+  tcpPort?: number;
+  /** Emergency UDP ports (0 = any free port); undefined or [] = off. */
+  udpPorts?: number[];
+  viewToken?: string;
+  staleHours?: number;
+  /** Log and go on when an auxiliary port cannot be bound (e.g. UDP 1010 without root), instead of failing. */
+  auxOptional?: boolean;
+  /** Default: stderr lines; `false` for silence. */
+  log?: Logger | false;
+}
+
+export interface Collector {
+  /** Base URL agents use (`[server] urls`), without a trailing slash. */
+  url: string;
+  port: number;
+  tcpPort: number | null;
+  udpPorts: number[];
+  db: Db;
+  enroll(customer: string, agentId?: string): Promise<Enrollment>;
+  rekey(agentId: string): Promise<Enrollment>;
+  /** The config.ini snippet for an enrolment, pointing at this collector. */
+  snippet(e: Enrollment): string;
+  stop(): Promise<void>;
+}
+
+const pem = (v: string) => (v.includes('-----BEGIN') ? v : readFileSync(v, 'utf8'));
+
+export async function startCollector(opts: CollectorOptions): Promise<Collector> {
+  const log: Logger = opts.log === false ? silentLogger : opts.log ?? stderrLogger;
+  const ownsDb = typeof opts.db === 'string';
+  const db = typeof opts.db === 'string' ? await openDb(opts.db) : opts.db;
+  const host = opts.host ?? '127.0.0.1';
+  const handler = httpHandler({ db, log, viewToken: opts.viewToken, staleHours: opts.staleHours });
+  const server: Server = opts.tls ? createHttps({ cert: pem(opts.tls.cert), key: pem(opts.tls.key) }, handler) : createHttp(handler);
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  server.keepAliveTimeout = 10_000;
+
+  let tcp: TcpServer | null = null;
+  const udp: UdpSocket[] = [];
+  const closeAll = async () => {
+    await new Promise<void>((r) => server.close(() => r()));
+    server.closeAllConnections();
+    if (tcp) await new Promise<void>((r) => tcp!.close(() => r()));
+    for (const u of udp) await new Promise<void>((r) => u.close(() => r()));
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const optional = async <T>(what: string, start: () => Promise<T>): Promise<T | null> => {
+      try {
+        return await start();
+      } catch (err) {
+        if (!opts.auxOptional) throw err;
+        const code = (err as NodeJS.ErrnoException).code;
+        log('warn', `cannot listen on ${what} (${code ?? (err as Error).message})${code === 'EACCES' ? ': ports below 1024 need root or CAP_NET_BIND_SERVICE' : ''}; going on without it`);
+        return null;
+      }
+    };
+    if (opts.tcpPort !== undefined) tcp = await optional(`TCP ${opts.tcpPort}`, () => startTcp(db, log, opts.tcpPort!, host));
+    for (const p of opts.udpPorts ?? []) {
+      const u = await optional(`UDP ${p}`, () => startUdp(db, log, p, host));
+      if (u) udp.push(u);
+    }
+  } catch (err) {
+    await closeAll().catch(() => undefined);
+    if (ownsDb) await db.close();
+    throw err;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const url = `${opts.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  log('info', `collector listening on ${url} (${db.label})${tcp ? `, tcp ${(tcp.address() as AddressInfo).port}` : ''}${udp.length ? `, udp ${udp.map((u) => u.address().port).join(', ')}` : ''}`);
+  let stopped = false;
+  return {
+    url,
+    port,
+    tcpPort: tcp ? (tcp.address() as AddressInfo).port : null,
+    udpPorts: udp.map((u) => u.address().port),
+    db,
+    enroll: (customer, agentId) => enroll(db, customer, agentId),
+    rekey: (agentId) => rekey(db, agentId),
+    snippet: (e) => configSnippet(e, [url]),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await closeAll();
+      if (ownsDb) await db.close();
+    },
+  };
+}

@@ -1,0 +1,271 @@
+/**
+ * One scheduled cycle of `amr run`: lock, rediscover when due (else the known
+ * inventory), read every device with bounded concurrency inside the time budget,
+ * decide what to send, spool it, remember what was sent, flush the spool, record
+ * the run. Exit status (RUN_EXIT): 0 all good, 3 some devices unreachable, 4 could
+ * not deliver (messages stay spooled for the next run), 5 another run holds the lock.
+ */
+import type { Config } from '../config/types.js';
+import { redactText, secretsOf } from '../config/redact.js';
+import { errorMessage, UserError } from '../errors.js';
+import { inventoryPath, loadInventory, type Inventory } from '../discover/inventory.js';
+import { runDiscover } from '../discover/run.js';
+import { readDevices } from '../reading/read-many.js';
+import { emptyReading, type Reading } from '../reading/types.js';
+import { loadProfiles, type Profile } from '../profiles/index.js';
+import { credentialsFor } from '../snmp/credentials.js';
+import { flushSpool, openTransport, spoolMessage, type FlushOptions, type FlushSummary } from '../transport/index.js';
+import { requireSendable } from '../transport/deliver.js';
+import type { MessageType } from '../transport/wire.js';
+import { decide, SEND_REASONS, type Send, type SendReason, type SendState } from './decide.js';
+import { acquireRunLock } from './lock.js';
+import { appendRunRecord, type RunRecord } from './run-log.js';
+import { loadState, saveState } from './state.js';
+
+export const RUN_EXIT = { ok: 0, unreachable: 3, undelivered: 4, busy: 5 } as const;
+
+export interface RunDeps {
+  now?: () => number;
+  /** Read one device; default: the standard read with profiles and web pages (read-many). */
+  readHost?: (host: string) => Promise<Reading>;
+  /** Rediscover into the inventory; default: runDiscover with [discovery] settings. */
+  discover?: (config: Config, signal: AbortSignal) => Promise<void>;
+  /** Extra flush options (tests shorten UDP waits). */
+  flush?: Partial<FlushOptions>;
+  /** Aborting stops the run like a spent budget: no new reads, then spool and flush. */
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+}
+
+export interface RunReport {
+  exitCode: number;
+  outcome: 'ok' | 'unreachable' | 'undelivered' | 'busy';
+  rediscovered: boolean;
+  /** Devices this run meant to read. */
+  hosts: string[];
+  readings: Reading[];
+  unreachable: string[];
+  /** Hosts left for the next run (budget spent or stopped). */
+  unread: string[];
+  sends: Send[];
+  messages: number;
+  delivery: FlushSummary | null;
+  notes: string[];
+}
+
+/** Part of the budget kept for spooling and delivery: reads stop starting after the rest. */
+const DELIVERY_SHARE = 0.2;
+
+/** Devices to read: the inventory's, plus [device.ADDRESS] sections, minus ignored ones. */
+export function hostsToRead(inv: Inventory, config: Config): string[] {
+  const ignored = new Set(Object.entries(config.device).filter(([, d]) => d.ignore).map(([a]) => a));
+  const hosts = [...inv.devices.map((d) => d.ip), ...Object.keys(config.device)];
+  return [...new Set(hosts)].filter((h) => !ignored.has(h));
+}
+
+/** Least recently seen first, never-seen first of all: a run cut short by its budget starts with the rest next time. */
+export function readOrder(hosts: string[], state: SendState): string[] {
+  const seen = new Map<string, string>();
+  for (const d of Object.values(state.devices)) {
+    const prev = seen.get(d.host);
+    if (d.lastSeenAt && (!prev || d.lastSeenAt > prev)) seen.set(d.host, d.lastSeenAt);
+  }
+  return hosts
+    .map((h, i) => ({ h, i, at: seen.get(h) ?? '' }))
+    .sort((a, b) => a.at.localeCompare(b.at) || a.i - b.i)
+    .map((x) => x.h);
+}
+
+/** Message type per reason: alerts and missing devices may use the auxiliary channels; heartbeats give way in a full spool. */
+export function messageTypeOf(reason: SendReason): MessageType {
+  if (reason === 'alert' || reason === 'missing') return 'alert';
+  if (reason === 'heartbeat') return 'heartbeat';
+  return 'readings';
+}
+
+export function deviceReader(config: Config): (host: string) => Promise<Reading> {
+  let profiles: Profile[] | null = null;
+  const settings = {
+    config,
+    session: { port: config.snmp.port, timeoutMs: config.snmp.timeout, retries: config.snmp.retries, maxRepetitions: config.snmp.max_repetitions },
+    credentials: (host: string) => credentialsFor(config, host),
+  };
+  return async (host) => {
+    profiles ??= loadProfiles({ dataDir: config.agent.data_dir ?? undefined });
+    const [result] = await readDevices([host], settings, { profiles });
+    return result!.reading;
+  };
+}
+
+async function defaultDiscover(config: Config, signal: AbortSignal): Promise<void> {
+  await runDiscover({ config, save: true, signal });
+}
+
+function failedReading(host: string, error: string): Reading {
+  return { ...emptyReading(host), ok: false, error };
+}
+
+/** Read hosts, `concurrency` at a time; no new read starts once `stop()` says so. */
+export async function readBounded(hosts: string[], concurrency: number, read: (host: string) => Promise<Reading>, stop: () => boolean): Promise<{ readings: Reading[]; unread: string[] }> {
+  const readings: Reading[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < hosts.length && !stop()) {
+      const host = hosts[next++]!;
+      try {
+        readings.push(await read(host));
+      } catch (e) {
+        // A bug reading one device must not cost the others their reading.
+        readings.push(failedReading(host, `internal error reading the device: ${errorMessage(e)}`));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, hosts.length)) }, worker));
+  return { readings, unread: hosts.slice(next) };
+}
+
+export async function runCycle(config: Config, deps: RunDeps = {}): Promise<RunReport> {
+  const now = deps.now ?? Date.now;
+  const log = deps.log ?? (() => {});
+  requireSendable(config);
+  const dataDir = config.agent.data_dir!;
+  const budget = config.schedule.time_budget;
+  const startedAt = new Date(now()).toISOString();
+  const scrub = (t: string) => redactText(t, secretsOf(config));
+  const report: RunReport = {
+    exitCode: RUN_EXIT.ok, outcome: 'ok', rediscovered: false, hosts: [], readings: [], unreachable: [], unread: [],
+    sends: [], messages: 0, delivery: null, notes: [],
+  };
+  const record = () => appendRunRecord(dataDir, toRecord(report, startedAt, new Date(now()).toISOString()), scrub);
+
+  const lock = acquireRunLock(dataDir, { staleAfterMs: 2 * budget + 10 * 60_000, now });
+  if (!lock.acquired) {
+    report.exitCode = RUN_EXIT.busy;
+    report.outcome = 'busy';
+    report.notes.push(`${lock.message}; this run does nothing`);
+    record();
+    return report;
+  }
+  try {
+    if (lock.recovered) {
+      const h = lock.recovered.holder;
+      report.notes.push(`took over a stale run lock${h ? ` of process ${h.pid} on ${h.host} from ${h.startedAt}` : ''}: ${lock.recovered.why}`);
+    }
+    const start = now();
+    const deadline = start + budget;
+    const readStop = start + budget * (1 - DELIVERY_SHARE);
+    const stopped = () => now() >= readStop || deps.signal?.aborted === true;
+
+    const file = inventoryPath(dataDir);
+    let inv: Inventory;
+    let due: boolean;
+    try {
+      inv = loadInventory(file);
+      due = !inv.updated || now() - Date.parse(inv.updated) >= config.discovery.interval;
+    } catch (e) {
+      report.notes.push(`${errorMessage(e)}; rediscovering`);
+      inv = { version: 1, updated: null, devices: [] };
+      due = true;
+    }
+    if (due && !stopped()) {
+      log('rediscovering (the inventory is older than [discovery] interval)');
+      // Discovery may use at most half the budget; reading gets the rest.
+      const signals = [AbortSignal.timeout(Math.max(1000, budget / 2)), ...(deps.signal ? [deps.signal] : [])];
+      try {
+        await (deps.discover ?? defaultDiscover)(config, AbortSignal.any(signals));
+        report.rediscovered = true;
+        inv = loadInventory(file);
+      } catch (e) {
+        report.notes.push(`rediscovery failed, reading the known inventory: ${errorMessage(e)}`);
+      }
+    }
+
+    const { state: previous, warning } = loadState(dataDir, new Date(now()));
+    if (warning) report.notes.push(warning);
+    report.hosts = readOrder(hostsToRead(inv, config), previous);
+    if (report.hosts.length === 0) {
+      report.notes.push(report.rediscovered ? 'discovery found no printers' : 'no printers known: run amr discover, or list them as [device.ADDRESS] sections');
+    }
+    log(`reading ${report.hosts.length} device(s), ${config.snmp.concurrency} at a time`);
+    const { readings, unread } = await readBounded(report.hosts, config.snmp.concurrency, deps.readHost ?? deviceReader(config), stopped);
+    report.readings = readings;
+    report.unread = unread;
+    if (unread.length) report.notes.push(`${deps.signal?.aborted ? 'stopped' : 'time budget spent'}: ${unread.length} device(s) left for the next run`);
+
+    const decision = decide(previous, readings, {
+      now: new Date(now()),
+      supplyDelta: config.schedule.supply_delta,
+      pageDelta: config.schedule.page_delta,
+      heartbeatMs: config.schedule.heartbeat,
+      // Runs come every [schedule] every: a heartbeat due within half of that is sent now, not a run later.
+      heartbeatSlackMs: Math.min(config.schedule.every / 2, config.schedule.heartbeat / 4),
+      missingAfterMs: config.schedule.missing_after,
+    });
+    report.sends = decision.sends;
+    report.unreachable = decision.unreachable;
+
+    // Spool first, then remember it as sent: a crash in between sends twice, never loses.
+    const transport = openTransport(config);
+    const byType = new Map<MessageType, Send[]>();
+    for (const s of decision.sends) {
+      const type = messageTypeOf(s.reason);
+      byType.set(type, [...(byType.get(type) ?? []), s]);
+    }
+    for (const [type, sends] of byType) {
+      report.messages += spoolMessage(config, type, sends.map((s) => ({ reading: s.reading, reason: s.reason })), transport).length;
+    }
+    saveState(dataDir, decision.state);
+
+    report.delivery = await flushSpool(config, { deadline, ...deps.flush }, openTransport(config, { forSending: true }));
+    const d = report.delivery;
+    if (d.failed > 0 || d.quarantined > 0) {
+      report.exitCode = RUN_EXIT.undelivered;
+      report.outcome = 'undelivered';
+      report.notes.push(`${d.remaining} message(s) could not be delivered and stay spooled${d.lastError ? `: ${d.lastError}` : ''}`);
+    } else if (report.unreachable.length) {
+      report.exitCode = RUN_EXIT.unreachable;
+      report.outcome = 'unreachable';
+    }
+    if (d.busy) report.notes.push('another amr process is delivering the spool; messages go with it or the next run');
+  } catch (e) {
+    if (!(e instanceof UserError)) report.notes.push(`run failed: ${errorMessage(e)}`);
+    throw e;
+  } finally {
+    record();
+    lock.lock.release();
+  }
+  return report;
+}
+
+function toRecord(r: RunReport, startedAt: string, finishedAt: string): RunRecord {
+  const sent: Record<string, number> = {};
+  for (const reason of SEND_REASONS) {
+    const n = r.sends.filter((s) => s.reason === reason).length;
+    if (n) sent[reason] = n;
+  }
+  return {
+    startedAt, finishedAt, exitCode: r.exitCode, outcome: r.outcome, rediscovered: r.rediscovered,
+    devices: r.hosts.length, read: r.readings.filter((x) => x.ok).length, unreachable: r.unreachable,
+    unread: r.unread.length, sent, messages: r.messages,
+    delivered: r.delivery?.delivered ?? null, undelivered: r.delivery ? r.delivery.failed + r.delivery.deferred : null,
+    notes: r.notes,
+  };
+}
+
+/** The lines `amr run` prints: one summary, then the notes. */
+export function describeRun(r: RunReport): string[] {
+  if (r.outcome === 'busy') return r.notes;
+  const sent = SEND_REASONS.map((reason) => [reason, r.sends.filter((s) => s.reason === reason).length] as const)
+    .filter(([, n]) => n > 0).map(([reason, n]) => `${reason} ${n}`);
+  const ok = r.readings.filter((x) => x.ok).length;
+  const d = r.delivery;
+  const lines = [
+    `read ${ok} of ${r.hosts.length} device(s)${r.rediscovered ? ' after rediscovery' : ''}`
+      + `${r.unreachable.length ? `; unreachable: ${r.unreachable.join(', ')}` : ''}`
+      + `${r.unread.length ? `; ${r.unread.length} left for the next run` : ''}`,
+    `sent ${r.sends.length} reading(s)${sent.length ? ` (${sent.join(', ')})` : ''} in ${r.messages} message(s)`
+      + (d ? `; delivered ${d.delivered}, ${d.remaining} in the spool` : ''),
+    ...r.notes,
+  ];
+  return lines;
+}
