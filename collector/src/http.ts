@@ -124,7 +124,7 @@ export function httpHandler(opts: HttpOptions): (req: IncomingMessage, res: Serv
             { 'Content-Disposition': `attachment; filename="meter-reads-${rep.from.slice(0, 10)}.csv"` });
         }
         case 'supplies':
-          return send(res, 200, await suppliesPage(db, customer, opts.staleHours), 'text/html; charset=utf-8', htmlHeaders);
+          return send(res, 200, await suppliesPage(db, url.searchParams, opts.staleHours), 'text/html; charset=utf-8', htmlHeaders);
         default:
           return send(res, 200, await fleetPage(db, customer), 'text/html; charset=utf-8', htmlHeaders);
       }

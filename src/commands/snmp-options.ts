@@ -29,9 +29,9 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 export function addSnmpOptions(cmd: Command): Command {
   return cmd
-    .option('--config <file>', 'config.ini to use (default: $AMR_CONFIG, then the data folder)')
+    .option('-c, --config <file>', 'config.ini to use (default: $AMR_CONFIG, then the data folder)')
     .option('-p, --port <port>', 'SNMP UDP port (default: [snmp] port, 161)')
-    .option('-c, --community <community>', 'SNMP community to try (repeat for several; default: [snmp] communities)', collect)
+    .option('--community <community>', 'SNMP community to try (repeat for several; default: [snmp] communities)', collect)
     .option('--snmp-version <version>', 'SNMP version: 1, 2c or 3 (default: [snmp] version, auto)')
     .option('--v3-user <name>', 'SNMPv3 user name')
     .option('--auth-protocol <protocol>', 'SNMPv3 authentication: md5, sha, sha224, sha256, sha384, sha512', 'sha')

@@ -51,7 +51,7 @@ describe('amr read', () => {
   });
 
   it('never prints a community given on the command line', async () => {
-    const r = await amr(['read', '127.0.26.99', '--port', String(PORT), '-c', 'TopSecret99', '--timeout', '200ms', '--retries', '0']);
+    const r = await amr(['read', '127.0.26.99', '--port', String(PORT), '--community', 'TopSecret99', '--timeout', '200ms', '--retries', '0']);
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).not.toContain('TopSecret99');
   });

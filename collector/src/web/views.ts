@@ -57,9 +57,13 @@ export async function metersPage(db: Db, query: URLSearchParams): Promise<string
   ].join('\n'));
 }
 
-export async function suppliesPage(db: Db, customer?: string, staleHours = 24): Promise<string> {
+export async function suppliesPage(db: Db, query: URLSearchParams, defaultStaleHours = 24): Promise<string> {
+  const customer = query.get('customer') || undefined;
+  const n = (k: string, d: number) => (/^\d{1,6}$/.test(query.get(k) ?? '') && Number(query.get(k)) > 0 ? Number(query.get(k)) : d);
+  const staleHours = n('hours', defaultStaleHours);
+  const days = n('days', 92);
   const [sup, al, st, bw] = await Promise.all([
-    lowSupplies(db, { customer }), openAlerts(db, { customer }), stale(db, { customer, hours: staleHours }), countersBackwards(db, { customer }),
+    lowSupplies(db, { customer }), openAlerts(db, { customer }), stale(db, { customer, hours: staleHours }), countersBackwards(db, { customer, days }),
   ]);
   return page('Supplies & alerts', 'Supplies & alerts', [
     '<h2>Low and empty supplies</h2>',
@@ -79,7 +83,7 @@ export async function suppliesPage(db: Db, customer?: string, staleHours = 24): 
       { header: 'Kind', get: (r) => r.kind }, { header: 'Customer', get: (r) => r.customer }, { header: 'Id', get: (r) => r.id },
       { header: 'Name', get: (r) => r.name }, { header: 'Last heard', get: (r) => r.lastHeardAt ?? 'never' },
     ], 'Everything reported recently.'),
-    '<h2>Counters that went backwards</h2>',
+    `<h2>Counters that went backwards in the last ${esc(days)} days</h2>`,
     htmlTable('backwards', bw, [
       { header: 'Customer', get: (r) => r.customer }, { header: 'Device', get: ident }, { header: 'Serial / MAC', get: devId },
       { header: 'Counter', get: (r) => r.counter }, { header: 'Before', get: (r) => `${r.before} (${r.beforeAt})` },
