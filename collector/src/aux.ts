@@ -43,7 +43,7 @@ async function reply(db: Db, env: Envelope, out: Outcome): Promise<string> {
     const row = await db.get<{ agent_key: string }>('SELECT agent_key FROM agents WHERE agent_id = ?', [env.agentId]);
     return ackLine(row!.agent_key, out.body.messageId, out.body.duplicate);
   }
-  return `AMR1 ERR - ${out.status} ${out.body.error.replace(/[\r\n]+/g, ' ')}`;
+  return `AMR1 ERR ${out.messageId ?? '-'} ${out.body.error.replace(/[\r\n]+/g, ' ')}`;
 }
 
 async function handlePacket(db: Db, log: Logger, packet: Buffer, channel: 'tcp' | 'udp', remote: string): Promise<string | null> {
@@ -73,7 +73,7 @@ export function startTcp(db: Db, log: Logger, port: number, host: string): Promi
           const len = buf.readUInt32BE(0);
           if (len > TCP_MAX_FRAME) {
             log('warn', `reject 413 tcp frame of ${len} bytes from=${remote}`);
-            sock.end(frame('AMR1 ERR - 413 too large'));
+            sock.end(frame('AMR1 ERR - too large'));
             return;
           }
           if (buf.length < 4 + len) break;
@@ -121,7 +121,7 @@ export function startUdp(db: Db, log: Logger, port: number, host: string): Promi
     const remote = rinfo.address;
     if (msg.length > UDP_MAX_BYTES) {
       log('warn', `reject 413 udp datagram of ${msg.length} bytes from=${remote}`);
-      sock.send('AMR1 ERR - 413 too large', rinfo.port, rinfo.address);
+      sock.send('AMR1 ERR - too large', rinfo.port, rinfo.address);
       return;
     }
     handlePacket(db, log, msg, 'udp', remote)

@@ -23,6 +23,8 @@ export interface Outcome {
   body: { ok: true; messageId: string; duplicate: boolean } | { ok: false; error: string };
   /** For the log: which agent, how many readings, what failed inside. */
   agentId?: string;
+  /** The message id when the body could be read that far (the auxiliary ERR line names it). */
+  messageId?: string;
   internal?: string;
   readings?: number;
 }
@@ -51,14 +53,18 @@ export async function receive(db: Db, env: Envelope, channel: string, remote: st
   } catch {
     return reject(400, 'body is not JSON', env.agentId);
   }
+  const claimed = (parsed as { messageId?: unknown } | null)?.messageId;
+  const idForReply = typeof claimed === 'string' && /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/.test(claimed) ? claimed : undefined;
   let msg;
   try {
     msg = parseMessage(parsed, env.agentId);
   } catch (err) {
-    if (err instanceof SchemaError) return reject(400, err.message, env.agentId);
+    if (err instanceof SchemaError) return { ...reject(400, err.message, env.agentId), messageId: idForReply };
     throw err;
   }
-  if (msg.customer !== agent.customer) return reject(400, `customer "${msg.customer}" differs from the agent's enrolment (${agent.customer})`, env.agentId);
+  if (msg.customer !== agent.customer) {
+    return { ...reject(400, `customer "${msg.customer}" differs from the agent's enrolment (${agent.customer})`, env.agentId), messageId: msg.messageId };
+  }
 
   let result;
   try {

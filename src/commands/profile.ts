@@ -3,20 +3,22 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { UserError, errorMessage } from '../errors.js';
-import { testProfile } from '../profiles/explain.js';
-import { BUILTIN_PROFILE_DIR, loadProfiles } from '../profiles/load.js';
 import type { Profile } from '../profiles/types.js';
 import { parseSnmprec } from '../snmp/snmprec.js';
 
 interface ProfileCliOptions { config?: string; dataDir?: string; json?: boolean; profile?: string }
 
-function profilesFor(opts: ProfileCliOptions): Profile[] {
+// The profile engine (and its YAML parser) loads only when a profile command runs.
+const engine = () => Promise.all([import('../profiles/load.js'), import('../profiles/explain.js')]);
+
+async function profilesFor(opts: ProfileCliOptions): Promise<{ profiles: Profile[]; builtinDir: string }> {
+  const [{ loadProfiles, BUILTIN_PROFILE_DIR }] = await engine();
   const dataDir = opts.dataDir ?? loadConfig(opts.config).agent.data_dir ?? undefined;
-  return loadProfiles({ dataDir });
+  return { profiles: loadProfiles({ dataDir }), builtinDir: BUILTIN_PROFILE_DIR };
 }
 
-function originLabel(p: Profile): string {
-  return p.origin?.startsWith(BUILTIN_PROFILE_DIR) ? 'built-in' : p.origin ?? '';
+function originLabel(p: Pick<Profile, 'origin'>, builtinDir: string): string {
+  return p.origin?.startsWith(builtinDir) ? 'built-in' : p.origin ?? '';
 }
 
 function matchSummary(p: Profile): string {
@@ -36,24 +38,25 @@ export function registerProfile(program: Command): void {
     .option('--data-dir <dir>', 'data folder to take dealer profiles from (overrides config.ini)')
     .option('--json', 'print JSON');
 
-  common(cmd.command('list').description('List built-in and dealer profiles')).action((opts: ProfileCliOptions) => {
-    const profiles = profilesFor(opts).sort((a, b) => a.name.localeCompare(b.name));
+  common(cmd.command('list').description('List built-in and dealer profiles')).action(async (opts: ProfileCliOptions) => {
+    const { profiles: all, builtinDir } = await profilesFor(opts);
+    const profiles = all.sort((a, b) => a.name.localeCompare(b.name));
     if (opts.json) {
       process.stdout.write(JSON.stringify(profiles.map((p) => ({
-        name: p.name, vendor: p.vendor ?? null, origin: originLabel(p), match: p.match, sources: p.sources ?? [],
+        name: p.name, vendor: p.vendor ?? null, origin: originLabel(p, builtinDir), match: p.match, sources: p.sources ?? [],
       })), null, 2) + '\n');
       return;
     }
     const width = Math.max(...profiles.map((p) => p.name.length));
     for (const p of profiles) {
-      process.stdout.write(`${p.name.padEnd(width)}  ${(p.vendor ?? '').padEnd(14)} ${originLabel(p).padEnd(9)} ${matchSummary(p)}\n`);
+      process.stdout.write(`${p.name.padEnd(width)}  ${(p.vendor ?? '').padEnd(14)} ${originLabel(p, builtinDir).padEnd(9)} ${matchSummary(p)}\n`);
     }
   });
 
   common(cmd.command('test').description('Show which profile matches a recording and what it extracts (value, key, OID)')
     .argument('<recording>', '.snmprec file (e.g. from amr record)')
     .option('--profile <name>', 'use this profile instead of the one that matches'))
-    .action((file: string, opts: ProfileCliOptions) => {
+    .action(async (file: string, opts: ProfileCliOptions) => {
       let text: string;
       try {
         text = readFileSync(file, 'utf8');
@@ -63,7 +66,8 @@ export function registerProfile(program: Command): void {
       const problems: string[] = [];
       const varbinds = parseSnmprec(text, file, (e) => problems.push(e.message));
       if (varbinds.length === 0) throw new UserError(`${file} holds no SNMP values; is it a .snmprec recording?`);
-      const profiles = profilesFor(opts);
+      const { profiles, builtinDir } = await profilesFor(opts);
+      const [, { testProfile }] = await engine();
       let force: Profile | undefined;
       if (opts.profile) {
         force = profiles.find((p) => p.name === opts.profile);
@@ -77,7 +81,7 @@ export function registerProfile(program: Command): void {
       }
       const out: string[] = [];
       out.push(result.profile
-        ? `profile: ${result.profile} (${result.reason}; ${originLabel({ name: '', match: {}, origin: result.origin ?? '' })})`
+        ? `profile: ${result.profile} (${result.reason}; ${originLabel({ origin: result.origin ?? '' }, builtinDir)})`
         : 'profile: none matched (standard Printer-MIB only)');
       const w = Math.max(0, ...result.values.map((v) => v.path.length));
       for (const v of result.values) {

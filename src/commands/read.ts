@@ -1,7 +1,5 @@
 /** `amr read <host...>`: read devices now and print their Readings. */
 import type { Command } from 'commander';
-import { formatReading, makeChalk } from '../reading/format.js';
-import { readDevices } from '../reading/read-many.js';
 import { addSnmpOptions, snmpSettings, type SnmpCliOptions } from './snmp-options.js';
 
 interface ReadCliOptions extends SnmpCliOptions {
@@ -17,6 +15,9 @@ export function registerRead(program: Command): void {
     .option('--explain', 'show where each value came from (OID, profile or web page)');
   addSnmpOptions(cmd).action(async (hosts: string[], opts: ReadCliOptions) => {
     const settings = snmpSettings(opts);
+    // Loaded here, not at start-up: every other command stays light.
+    const { readDevices } = await import('../reading/read-many.js');
+    const { formatReading, makeChalk } = await import('../reading/format.js');
     const results = await readDevices([...new Set(hosts)], settings);
     const readings = results.map((r) => r.reading);
     if (opts.json) {

@@ -2,8 +2,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError, errorMessage } from '../errors.js';
-import { loadProfiles } from '../profiles/load.js';
-import { recordDevice } from '../record/record.js';
 import { formatSnmprec } from '../snmp/snmprec.js';
 import { addSnmpOptions, snmpSettings, type SnmpCliOptions } from './snmp-options.js';
 
@@ -24,6 +22,8 @@ export function registerRecord(program: Command): void {
     const settings = snmpSettings(opts);
     const credentials = settings.credentials(host);
     if (credentials.length === 0) throw new UserError('no SNMP credentials: give --community or configure [snmp] communities');
+    const { loadProfiles } = await import('../profiles/load.js');
+    const { recordDevice } = await import('../record/record.js');
     const profiles = loadProfiles({ dataDir: settings.config.agent.data_dir ?? undefined, onError: (f, m) => process.stderr.write(`amr: profile ${f}: ${m}; ignored\n`) });
     let result;
     try {

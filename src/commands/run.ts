@@ -7,7 +7,6 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { parseDuration } from '../config/duration.js';
 import { UserError } from '../errors.js';
-import { describeRun, runCycle } from '../schedule/run.js';
 
 interface RunOptions {
   config?: string;
@@ -36,6 +35,7 @@ export function registerRun(program: Command): void {
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
+        const { describeRun, runCycle } = await import('../schedule/run.js');
         const report = await runCycle(config, { signal: stop.signal });
         if (opts.json) {
           const { readings, sends, ...rest } = report;

@@ -1,7 +1,6 @@
 /** `amr simulate <file-or-dir...>`: serve printer recordings as SNMP agents on loopback, for demos and tests. */
 import type { Command } from 'commander';
 import { UserError, errorMessage } from '../errors.js';
-import { runSimulate } from '../sim/cli.js';
 
 interface Opts {
   base: string;
@@ -31,6 +30,7 @@ export function registerSimulate(program: Command): void {
     .action(async (paths: string[], opts: Opts) => {
       let result;
       try {
+        const { runSimulate } = await import('../sim/cli.js');
         result = await runSimulate(paths, {
           base: opts.base,
           port: parseIntIn(opts.port, '--port', 1, 65535),
