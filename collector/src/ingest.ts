@@ -27,12 +27,21 @@ export async function ingest(db: Db, msg: Message, channel: string, receivedAt =
 }
 
 async function deviceId(q: Queryable, customer: string, key: string, receivedAt: string): Promise<number> {
+  const known = await q.get<{ id: number }>('SELECT id FROM devices WHERE customer = ? AND device_key = ?', [customer, key]);
+  if (known) return Number(known.id);
   // ON CONFLICT DO NOTHING + select: two collectors seeing a new device at once on PostgreSQL both end with the same row.
   const row = await q.get<{ id: number }>(
     `INSERT INTO devices (customer, device_key, first_seen_at) VALUES (?, ?, ?) ON CONFLICT (customer, device_key) DO NOTHING RETURNING id`,
     [customer, key, receivedAt],
   ) ?? await q.get<{ id: number }>('SELECT id FROM devices WHERE customer = ? AND device_key = ?', [customer, key]);
   return Number(row!.id);
+}
+
+/** One INSERT for many rows: each statement is a round trip on PostgreSQL. */
+async function insertRows(q: Queryable, head: string, width: number, rows: unknown[][]): Promise<void> {
+  if (rows.length === 0) return;
+  const tuple = `(${Array(width).fill('?').join(', ')})`;
+  await q.run(`${head} VALUES ${rows.map(() => tuple).join(', ')}`, rows.flat());
 }
 
 async function storeReading(q: Queryable, msg: Message, r: WireReading, receivedAt: string): Promise<void> {
@@ -54,10 +63,8 @@ async function storeReading(q: Queryable, msg: Message, r: WireReading, received
     );
     return;
   }
-  for (const [name, c] of Object.entries(r.counters)) {
-    await q.run('INSERT INTO counters (reading_id, device_id, key, value, unit, read_at) VALUES (?, ?, ?, ?, ?, ?)',
-      [readingId, dev, name, c.value, c.unit, r.readAt]);
-  }
+  await insertRows(q, 'INSERT INTO counters (reading_id, device_id, key, value, unit, read_at)', 6,
+    Object.entries(r.counters).map(([name, c]) => [readingId, dev, name, c.value, c.unit, r.readAt]));
   // Latest state only moves forward: a spooled old reading arriving late must not overwrite a newer one.
   const updated = await q.run(
     `UPDATE devices SET serial = ?, vendor = ?, model = ?, mac = ?, ip = ?, hostname = ?, location = ?, firmware = ?,
@@ -70,26 +77,23 @@ async function storeReading(q: Queryable, msg: Message, r: WireReading, received
 
   await q.run('DELETE FROM supplies WHERE device_id = ?', [dev]);
   const seen = new Set<string>();
-  for (const s of r.supplies) {
-    if (seen.has(s.index)) continue;
-    seen.add(s.index);
-    await q.run(
-      `INSERT INTO supplies (device_id, idx, description, type, class, color, level_percent, state, read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [dev, s.index, s.description, s.type, s.class, s.color, s.levelPercent === null ? null : Math.round(s.levelPercent), s.state, r.readAt],
-    );
-  }
+  await insertRows(q, 'INSERT INTO supplies (device_id, idx, description, type, class, color, level_percent, state, read_at)', 9,
+    r.supplies.filter((s) => !seen.has(s.index) && seen.add(s.index)).map((s) => [
+      dev, s.index, s.description, s.type, s.class, s.color, s.levelPercent === null ? null : Math.round(s.levelPercent), s.state, r.readAt,
+    ]));
+
   // Open alerts are those in the newest reading; an alert that stays keeps the time it was first seen.
+  if (r.alerts.length === 0) {
+    await q.run('DELETE FROM alerts WHERE device_id = ?', [dev]);
+    return;
+  }
   const before = new Map((await q.all<{ idx: string; first_seen_at: string }>('SELECT idx, first_seen_at FROM alerts WHERE device_id = ?', [dev]))
     .map((a) => [a.idx, a.first_seen_at]));
   await q.run('DELETE FROM alerts WHERE device_id = ?', [dev]);
-  const seenAlerts = new Set<string>();
+  const rows = new Map<string, unknown[]>();
   for (const a of r.alerts) {
     const idx = `${a.severity ?? ''}|${a.code ?? ''}|${a.description ?? ''}`.slice(0, 600);
-    if (seenAlerts.has(idx)) continue;
-    seenAlerts.add(idx);
-    await q.run(
-      `INSERT INTO alerts (device_id, idx, severity, code, code_name, description, first_seen_at, read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [dev, idx, a.severity, a.code, a.codeName, a.description, before.get(idx) ?? r.readAt, r.readAt],
-    );
+    if (!rows.has(idx)) rows.set(idx, [dev, idx, a.severity, a.code, a.codeName, a.description, before.get(idx) ?? r.readAt, r.readAt]);
   }
+  await insertRows(q, 'INSERT INTO alerts (device_id, idx, severity, code, code_name, description, first_seen_at, read_at)', 8, [...rows.values()]);
 }

@@ -28,6 +28,7 @@ case "$cmd" in
     if [[ $(id -u) -eq 0 ]]; then
       id postgres >/dev/null 2>&1 || { echo "user 'postgres' missing: install the 'postgresql' package" >&2; exit 1; }
       chown postgres: "$dir"
+      runuser -u postgres -- test -w "$dir" || { echo "$dir is not reachable by the postgres user: put it where every parent folder is searchable (e.g. mktemp -d under /tmp)" >&2; exit 1; }
     fi
     pw="amr-test-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
     printf '%s\n' "$pw" > "$dir/pw"

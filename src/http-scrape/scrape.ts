@@ -3,8 +3,6 @@
  * Never throws for anything the printer does; problems become per-device notes.
  */
 import type { Reading } from '../reading/types.js';
-import { extractPage, loadPage, targetName, targetOf } from './extract.js';
-import { fetchPage } from './fetch.js';
 import { loadWebProfiles, matchWebProfile } from './profiles.js';
 import type { PageSpec, ScrapeOptions, WebProfile, WebResult } from './types.js';
 
@@ -26,7 +24,9 @@ export function baseUrlFor(reading: Reading, o: ScrapeOptions): string {
   return `http://${host}${o.port ? `:${o.port}` : ''}`;
 }
 
-function pageTargets(p: PageSpec): string[] {
+type Extract = typeof import('./extract.js');
+
+function pageTargets(p: PageSpec, { targetOf, targetName }: Extract): string[] {
   return (p.values ?? []).map(targetOf).filter((t) => t !== null).map((t) => targetName(t!));
 }
 
@@ -47,8 +47,12 @@ export async function scrapeDevice(reading: Reading, o: ScrapeOptions): Promise<
   if (!webWanted(profile, o)) return result;
   const base = baseUrlFor(reading, o);
   const got = new Set<string>();
+  // The HTTP client and the HTML parser load only for devices whose pages are read:
+  // a fleet read without web pages stays small.
+  const { fetchPage } = await import('./fetch.js');
+  let ex: Extract | null = null;
   for (const page of profile!.pages) {
-    if (page.onlyIfMissing && pageTargets(page).some((t) => got.has(t))) continue;
+    if (page.onlyIfMissing && ex && pageTargets(page, ex).some((t) => got.has(t))) continue;
     const url = base + page.path;
     const r = await fetchPage(url, {
       timeoutMs: o.timeoutMs,
@@ -69,17 +73,18 @@ export async function scrapeDevice(reading: Reading, o: ScrapeOptions): Promise<
       }
       continue;
     }
-    const loaded = loadPage(page, r.body);
+    ex ??= await import('./extract.js');
+    const loaded = ex.loadPage(page, r.body);
     if ('note' in loaded) {
       result.notes.push(`${url}: page ${loaded.note}; layout not recognised, nothing read from it`);
       continue;
     }
-    const { values, notes } = extractPage(page, loaded.doc, url);
+    const { values, notes } = ex.extractPage(page, loaded.doc, url);
     result.notes.push(...notes);
     if (values.length === 0 && notes.length === 0) {
       result.notes.push(`${url}: none of the expected values found (other firmware or language?)`);
     }
-    for (const v of values) got.add(targetName(v.target));
+    for (const v of values) got.add(ex.targetName(v.target));
     result.values.push(...values);
   }
   return result;

@@ -4,6 +4,8 @@ import { isException } from '../snmp/types.js';
 
 export class VarbindTable {
   private readonly byOid = new Map<string, Varbind>();
+  /** Columns already looked up: decoders ask for the same ones several times. */
+  private readonly columns = new Map<string, Array<[string, Varbind]>>();
 
   constructor(varbinds: Iterable<Varbind>) {
     for (const vb of varbinds) if (!isException(vb)) this.byOid.set(vb.oid, vb);
@@ -19,10 +21,14 @@ export class VarbindTable {
 
   /** Rows of one column: [row index (the OID suffix after the column), varbind], in OID order. */
   column(column: string): Array<[string, Varbind]> {
+    const cached = this.columns.get(column);
+    if (cached) return cached;
     const prefix = column + '.';
     const rows: Array<[string, Varbind]> = [];
     for (const [oid, vb] of this.byOid) if (oid.startsWith(prefix)) rows.push([oid.slice(prefix.length), vb]);
-    return rows.sort((a, b) => compareIndex(a[0], b[0]));
+    rows.sort((a, b) => compareIndex(a[0], b[0]));
+    this.columns.set(column, rows);
+    return rows;
   }
 
   /** The value of `column` at row `index`. */
