@@ -162,8 +162,9 @@ if (WRITE) {
 
 \`node bench/collector/run.mjs [--pg] [--write]\`: ${AGENTS} simulated agents post signed, gzip'd
 messages concurrently over real HTTP to \`amr-collector serve\` running in its own process
-(signature, timestamp and schema checks, dedup, one transaction per message, latest device
-state, supplies). The load generator pre-builds the gzip bodies and signs each request.
+(signature, timestamp and schema checks, dedup, each message atomic, latest device state,
+supplies; on SQLite, messages that arrive while one is being written share one commit, each in
+its own savepoint, and are acknowledged only after that commit). The load generator pre-builds the gzip bodies and signs each request.
 Target: at least 2,000 readings/s on SQLite on this 2-core machine. The peer in the same
 script is a bare Node HTTP server that only reads the body and acks: the HTTP ceiling of
 this load on this machine. Needs \`npm install\` in collector/; --pg needs Debian's postgresql.

@@ -11,89 +11,148 @@ export interface IngestResult {
  * Stores one verified message whole, in one transaction: the message id (the
  * dedup key), every reading with its counters, and each device's latest state
  * (identity, status, supplies, open alerts) when the reading is newer than what
- * is known. A message id seen before changes nothing.
+ * is known. A message id seen before changes nothing. Rows go in a few
+ * multi-row statements per message: on PostgreSQL each statement is a round trip.
  */
-export async function ingest(db: Db, msg: Message, channel: string, receivedAt = new Date().toISOString()): Promise<IngestResult> {
+export async function ingest(db: Db, msg: Message, channel: string, receivedAt = new Date().toISOString(), remote: string | null = null): Promise<IngestResult> {
   return db.tx(async (q) => {
+    // Heard from, even when repeating itself: inside the transaction, so it costs no commit of its own.
+    await q.run('UPDATE agents SET last_heard_at = ?, agent_version = ?, last_address = ? WHERE agent_id = ?', [receivedAt, msg.agentVersion, remote, msg.agentId]);
     const inserted = await q.get(
       `INSERT INTO messages (message_id, agent_id, customer, type, created_at, received_at, channel, reading_count)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
       [msg.messageId, msg.agentId, msg.customer, msg.type, msg.createdAt, receivedAt, channel, msg.readings.length],
     );
     if (!inserted) return { duplicate: true, stored: 0 };
-    for (const r of msg.readings) await storeReading(q, msg, r, receivedAt);
+    const devices = await deviceIds(q, msg.customer, msg.readings.map((r) => deviceKey(r.identity)), receivedAt);
+    const readingIds = new Map<number, number>();
+    const readingRows = msg.readings.map((r, i) => [
+      msg.messageId, i, devices[i], msg.agentId, msg.customer, r.readAt, receivedAt, r.ok ? 1 : 0, r.reason, JSON.stringify(r.raw),
+    ]);
+    for (const chunk of chunks(readingRows, 500)) {
+      const ids = await q.all<{ id: number; position: number }>(
+        `${insertSql('INSERT INTO readings (message_id, position, device_id, agent_id, customer, read_at, received_at, ok, reason, payload)', 10, chunk.length)} RETURNING id, position`,
+        chunk.flat(),
+      );
+      for (const row of ids) readingIds.set(Number(row.position), Number(row.id));
+    }
+    const counterRows = msg.readings.flatMap((r, i) => (r.ok && devices[i] !== null
+      ? Object.entries(r.counters).map(([name, c]) => [readingIds.get(i), devices[i], name, c.value, c.unit, r.readAt])
+      : []));
+    for (const chunk of chunks(counterRows, 1000)) {
+      await q.run(insertSql('INSERT INTO counters (reading_id, device_id, key, value, unit, read_at)', 6, chunk.length), chunk.flat());
+    }
+    // Per device, only this message's newest reading can become the device's latest state.
+    const newestOk = new Map<number, WireReading>();
+    const newestErr = new Map<number, WireReading>();
+    msg.readings.forEach((r, i) => {
+      const dev = devices[i];
+      if (dev === null || dev === undefined) return;
+      const m = r.ok ? newestOk : newestErr;
+      const cur = m.get(dev);
+      if (!cur || cur.readAt <= r.readAt) m.set(dev, r);
+    });
+    for (const [dev, r] of newestErr) {
+      await q.run(
+        `UPDATE devices SET last_error = ?, last_error_at = ?, last_agent_id = ? WHERE id = ? AND (last_error_at IS NULL OR last_error_at <= ?)`,
+        [r.error ?? 'not answering', r.readAt, msg.agentId, dev, r.readAt],
+      );
+    }
+    await updateLatest(q, newestOk, msg.agentId, receivedAt);
     return { duplicate: false, stored: msg.readings.length };
   });
 }
 
-async function deviceId(q: Queryable, customer: string, key: string, receivedAt: string): Promise<number> {
-  const known = await q.get<{ id: number }>('SELECT id FROM devices WHERE customer = ? AND device_key = ?', [customer, key]);
-  if (known) return Number(known.id);
-  // ON CONFLICT DO NOTHING + select: two collectors seeing a new device at once on PostgreSQL both end with the same row.
-  const row = await q.get<{ id: number }>(
-    `INSERT INTO devices (customer, device_key, first_seen_at) VALUES (?, ?, ?) ON CONFLICT (customer, device_key) DO NOTHING RETURNING id`,
-    [customer, key, receivedAt],
-  ) ?? await q.get<{ id: number }>('SELECT id FROM devices WHERE customer = ? AND device_key = ?', [customer, key]);
-  return Number(row!.id);
+function* chunks<T>(rows: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
 }
 
-/** One INSERT for many rows: each statement is a round trip on PostgreSQL. */
-async function insertRows(q: Queryable, head: string, width: number, rows: unknown[][]): Promise<void> {
-  if (rows.length === 0) return;
+function insertSql(head: string, width: number, count: number): string {
   const tuple = `(${Array(width).fill('?').join(', ')})`;
-  await q.run(`${head} VALUES ${rows.map(() => tuple).join(', ')}`, rows.flat());
+  return `${head} VALUES ${Array(count).fill(tuple).join(', ')}`;
 }
 
-async function storeReading(q: Queryable, msg: Message, r: WireReading, receivedAt: string): Promise<void> {
-  const key = deviceKey(r.identity);
-  const dev = key === null ? null : await deviceId(q, msg.customer, key, receivedAt);
-  const row = await q.get<{ id: number }>(
-    `INSERT INTO readings (message_id, device_id, agent_id, customer, read_at, received_at, ok, reason, payload)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-    [msg.messageId, dev, msg.agentId, msg.customer, r.readAt, receivedAt, r.ok ? 1 : 0, r.reason, JSON.stringify(r.raw)],
-  );
-  if (dev === null) return;
-  const readingId = Number(row!.id);
-  const id = r.identity;
-
-  if (!r.ok) {
-    await q.run(
-      `UPDATE devices SET last_error = ?, last_error_at = ?, last_agent_id = ? WHERE id = ? AND (last_error_at IS NULL OR last_error_at <= ?)`,
-      [r.error ?? 'not answering', r.readAt, msg.agentId, dev, r.readAt],
-    );
-    return;
+/** Device row ids for the readings' device keys (null key: the reading stays unattached), creating new devices. */
+async function deviceIds(q: Queryable, customer: string, keys: (string | null)[], receivedAt: string): Promise<(number | null)[]> {
+  const wanted = [...new Set(keys.filter((k): k is string => k !== null))];
+  const ids = new Map<string, number>();
+  for (const chunk of chunks(wanted, 500)) {
+    const rows = await q.all<{ id: number; device_key: string }>(
+      `SELECT id, device_key FROM devices WHERE customer = ? AND device_key IN (${chunk.map(() => '?').join(', ')})`, [customer, ...chunk]);
+    for (const r of rows) ids.set(r.device_key, Number(r.id));
   }
-  await insertRows(q, 'INSERT INTO counters (reading_id, device_id, key, value, unit, read_at)', 6,
-    Object.entries(r.counters).map(([name, c]) => [readingId, dev, name, c.value, c.unit, r.readAt]));
-  // Latest state only moves forward: a spooled old reading arriving late must not overwrite a newer one.
-  const updated = await q.run(
-    `UPDATE devices SET serial = ?, vendor = ?, model = ?, mac = ?, ip = ?, hostname = ?, location = ?, firmware = ?,
-       sys_object_id = ?, last_read_at = ?, last_received_at = ?, last_agent_id = ?, device_status = ?, printer_status = ?, errors = ?
-     WHERE id = ? AND (last_read_at IS NULL OR last_read_at <= ?)`,
-    [id.serial, id.vendor, id.model, id.mac, id.ip, id.hostname, id.location, id.firmware, id.sysObjectID,
-      r.readAt, receivedAt, msg.agentId, r.status.device, r.status.printer, JSON.stringify(r.status.errors), dev, r.readAt],
-  );
-  if (updated.changes === 0) return;
+  for (const key of wanted) {
+    if (ids.has(key)) continue;
+    // ON CONFLICT DO NOTHING + select: two collectors seeing a new device at once on PostgreSQL both end with the same row.
+    const row = await q.get<{ id: number }>(
+      `INSERT INTO devices (customer, device_key, first_seen_at) VALUES (?, ?, ?) ON CONFLICT (customer, device_key) DO NOTHING RETURNING id`,
+      [customer, key, receivedAt],
+    ) ?? await q.get<{ id: number }>('SELECT id FROM devices WHERE customer = ? AND device_key = ?', [customer, key]);
+    ids.set(key, Number(row!.id));
+  }
+  return keys.map((k) => (k === null ? null : ids.get(k)!));
+}
 
-  await q.run('DELETE FROM supplies WHERE device_id = ?', [dev]);
-  const seen = new Set<string>();
-  await insertRows(q, 'INSERT INTO supplies (device_id, idx, description, type, class, color, level_percent, state, read_at)', 9,
-    r.supplies.filter((s) => !seen.has(s.index) && seen.add(s.index)).map((s) => [
-      dev, s.index, s.description, s.type, s.class, s.color, s.levelPercent === null ? null : Math.round(s.levelPercent), s.state, r.readAt,
-    ]));
+/**
+ * Moves each device's latest state forward to its newest reading in this message, in one
+ * UPDATE .. FROM (VALUES ..) for all devices (SQLite 3.33+ and PostgreSQL both name VALUES
+ * columns column1, column2 ..), then replaces supplies and open alerts of the devices it moved.
+ */
+async function updateLatest(q: Queryable, newest: Map<number, WireReading>, agentId: string, receivedAt: string): Promise<void> {
+  // In device id order, so two transactions touching the same devices lock them in the same order (no deadlock).
+  const entries = [...newest.entries()].sort((a, b) => a[0] - b[0]);
+  const moved = new Set<number>();
+  for (const chunk of chunks(entries, 200)) {
+    const tuple = `(CAST(? AS BIGINT), ${Array(15).fill('?').join(', ')})`;
+    const rows = await q.all<{ id: number }>(
+      `UPDATE devices SET serial = v.column2, vendor = v.column3, model = v.column4, mac = v.column5, ip = v.column6, hostname = v.column7,
+         location = v.column8, firmware = v.column9, sys_object_id = v.column10, last_read_at = v.column11, last_received_at = v.column12,
+         last_agent_id = v.column13, device_status = v.column14, printer_status = v.column15, errors = v.column16
+       FROM (VALUES ${chunk.map(() => tuple).join(', ')}) AS v
+       WHERE devices.id = v.column1 AND (devices.last_read_at IS NULL OR devices.last_read_at <= v.column11)
+       RETURNING id`,
+      chunk.flatMap(([dev, r]) => {
+        const id = r.identity;
+        return [dev, id.serial, id.vendor, id.model, id.mac, id.ip, id.hostname, id.location, id.firmware, id.sysObjectID,
+          r.readAt, receivedAt, agentId, r.status.device, r.status.printer, JSON.stringify(r.status.errors)];
+      }),
+    );
+    for (const row of rows) moved.add(Number(row.id));
+  }
+  if (moved.size === 0) return;
+  const devs = [...moved];
+  const inList = (ids: number[]) => ids.map(() => '?').join(', ');
+
+  for (const chunk of chunks(devs, 500)) await q.run(`DELETE FROM supplies WHERE device_id IN (${inList(chunk)})`, chunk);
+  const supplyRows = devs.flatMap((dev) => {
+    const r = newest.get(dev)!;
+    const seen = new Set<string>();
+    return r.supplies.filter((s) => !seen.has(s.index) && seen.add(s.index))
+      .map((s) => [dev, s.index, s.description, s.type, s.class, s.color, s.levelPercent === null ? null : Math.round(s.levelPercent), s.state, r.readAt]);
+  });
+  for (const chunk of chunks(supplyRows, 500)) {
+    await q.run(insertSql('INSERT INTO supplies (device_id, idx, description, type, class, color, level_percent, state, read_at)', 9, chunk.length), chunk.flat());
+  }
 
   // Open alerts are those in the newest reading; an alert that stays keeps the time it was first seen.
-  if (r.alerts.length === 0) {
-    await q.run('DELETE FROM alerts WHERE device_id = ?', [dev]);
-    return;
+  const withAlerts = devs.filter((d) => newest.get(d)!.alerts.length > 0);
+  const firstSeen = new Map<string, string>();
+  for (const chunk of chunks(withAlerts, 500)) {
+    const rows = await q.all<{ device_id: number; idx: string; first_seen_at: string }>(
+      `SELECT device_id, idx, first_seen_at FROM alerts WHERE device_id IN (${inList(chunk)})`, chunk);
+    for (const a of rows) firstSeen.set(`${a.device_id}\u0000${a.idx}`, a.first_seen_at);
   }
-  const before = new Map((await q.all<{ idx: string; first_seen_at: string }>('SELECT idx, first_seen_at FROM alerts WHERE device_id = ?', [dev]))
-    .map((a) => [a.idx, a.first_seen_at]));
-  await q.run('DELETE FROM alerts WHERE device_id = ?', [dev]);
-  const rows = new Map<string, unknown[]>();
-  for (const a of r.alerts) {
-    const idx = `${a.severity ?? ''}|${a.code ?? ''}|${a.description ?? ''}`.slice(0, 600);
-    if (!rows.has(idx)) rows.set(idx, [dev, idx, a.severity, a.code, a.codeName, a.description, before.get(idx) ?? r.readAt, r.readAt]);
+  for (const chunk of chunks(devs, 500)) await q.run(`DELETE FROM alerts WHERE device_id IN (${inList(chunk)})`, chunk);
+  const alertRows = withAlerts.flatMap((dev) => {
+    const r = newest.get(dev)!;
+    const rows = new Map<string, unknown[]>();
+    for (const a of r.alerts) {
+      const idx = `${a.severity ?? ''}|${a.code ?? ''}|${a.description ?? ''}`.slice(0, 600);
+      if (!rows.has(idx)) rows.set(idx, [dev, idx, a.severity, a.code, a.codeName, a.description, firstSeen.get(`${dev}\u0000${idx}`) ?? r.readAt, r.readAt]);
+    }
+    return [...rows.values()];
+  });
+  for (const chunk of chunks(alertRows, 500)) {
+    await q.run(insertSql('INSERT INTO alerts (device_id, idx, severity, code, code_name, description, first_seen_at, read_at)', 8, chunk.length), chunk.flat());
   }
-  await insertRows(q, 'INSERT INTO alerts (device_id, idx, severity, code, code_name, description, first_seen_at, read_at)', 8, [...rows.values()]);
 }

@@ -68,12 +68,10 @@ export async function receive(db: Db, env: Envelope, channel: string, remote: st
 
   let result;
   try {
-    result = await ingest(db, msg, channel);
+    result = await ingest(db, msg, channel, new Date(now).toISOString(), remote);
   } catch (err) {
     // The database is down or busy: the agent keeps the message in its spool and retries.
     return { ...reject(503, 'storage unavailable, retry later', env.agentId), internal: (err as Error).message };
   }
-  await db.run('UPDATE agents SET last_heard_at = ?, agent_version = ?, last_address = ? WHERE agent_id = ?',
-    [new Date(now).toISOString(), msg.agentVersion, remote, msg.agentId]).catch(() => undefined);
   return { status: 200, body: { ok: true, messageId: msg.messageId, duplicate: result.duplicate }, agentId: msg.agentId, readings: result.stored };
 }

@@ -6,6 +6,8 @@ import { registerProfile } from './profile.js';
 import { registerRead } from './read.js';
 import { registerRecord } from './record.js';
 import { registerRun } from './run.js';
+import { registerSend } from './send.js';
+import { registerMonitor } from './monitor.js';
 import { registerSimulate } from './simulate.js';
 import { registerTask } from './task.js';
 
@@ -13,6 +15,8 @@ export function registerCommands(program: Command): void {
   registerDiscover(program);
   registerRead(program);
   registerRun(program);
+  registerSend(program);
+  registerMonitor(program);
   registerTask(program);
   registerConfig(program);
   registerProfile(program);

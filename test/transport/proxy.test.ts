@@ -2,7 +2,8 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { flushSpool, spoolMessage } from '../../src/transport/deliver.js';
+import { flushSpool, openTransport, spoolMessage } from '../../src/transport/deliver.js';
+import { diagnose } from '../../src/transport/diagnose.js';
 import { readJournal } from '../../src/transport/journal.js';
 import { bypassed, resolveProxy } from '../../src/transport/proxy.js';
 import { makePki, type Pki } from './helpers/pki.js';
@@ -86,4 +87,22 @@ test('"system" proxy: HTTPS_PROXY used, NO_PROXY honoured; config user/password 
   expect(resolveProxy(cfg({ url: 'none' }), new URL('https://s1.example.net/amr'), env)).toBeNull();
   expect(bypassed(new URL('https://a.b.example:8443/'), 'b.example:443')).toBe(false);
   expect(bypassed(new URL('https://a.b.example/'), '*')).toBe(true);
+});
+
+describe('dry-run diagnosis through proxies', () => {
+  const diag = (proxy: Record<string, string>) => diagnose(openTransport(cfg(proxy)));
+
+  test.each([['squid', () => squid, '407'], ['tinyproxy', () => tiny, '401']])('%s: good credentials work; wrong ones give the config hint with the status', async (_n, proxy, status) => {
+    const good = await diag({ url: proxy().url, user: USER, password: PASS });
+    expect(good.primaryOk).toBe(true);
+    expect(good.endpoints[0]!.steps.map((s) => s.name)).toEqual(['dns', 'proxy', 'connect', 'tls', 'http']);
+    const bad = await diag({ url: proxy().url, user: USER, password: 'nope' });
+    expect(bad.primaryOk).toBe(false);
+    expect(bad.actions).toEqual([`proxy rejected the credentials in config.ini [proxy] (proxy answered ${status})`]);
+  });
+
+  test('proxy unreachable', async () => {
+    const d = await diag({ url: 'http://127.77.2.23:2' });
+    expect(d.actions[0]).toMatch(/^proxy http:\/\/127\.77\.2\.23:2 is unreachable: check url in config\.ini \[proxy\]/);
+  });
 });

@@ -59,6 +59,7 @@ export const MIGRATIONS: { version: number; name: string; statements: string[] }
       `CREATE TABLE readings (
         id {{id}},
         message_id TEXT NOT NULL REFERENCES messages(message_id),
+        position INTEGER NOT NULL,
         device_id {{bigint}} REFERENCES devices(id),
         agent_id TEXT NOT NULL,
         customer TEXT NOT NULL,

@@ -41,31 +41,64 @@ export function openSqlite(file: string): Db {
     },
   };
 
-  let queue: Promise<unknown> = Promise.resolve();
+  // Group commit: transactions that queue up while one runs are committed together, each
+  // inside its own SAVEPOINT so one failing rolls back alone. Every caller still learns of
+  // its outcome only after COMMIT, so an acknowledgement always means "on disk".
+  type Job = { fn: (q: Queryable) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
+  const pending: Job[] = [];
+  let running: Promise<void> | null = null;
+  const MAX_GROUP = 64;
+  const drain = async (): Promise<void> => {
+    while (pending.length) {
+      const group = pending.splice(0, MAX_GROUP);
+      const results: { ok: boolean; value: unknown }[] = [];
+      try {
+        db.exec('BEGIN IMMEDIATE');
+        for (const job of group) {
+          db.exec('SAVEPOINT job');
+          try {
+            const value = await job.fn(q);
+            db.exec('RELEASE job');
+            results.push({ ok: true, value });
+          } catch (err) {
+            db.exec('ROLLBACK TO job');
+            db.exec('RELEASE job');
+            results.push({ ok: false, value: err });
+          }
+          // Let the event loop read and check more requests meanwhile; they join the next group.
+          await new Promise<void>((r) => setImmediate(r));
+        }
+        db.exec('COMMIT');
+      } catch (err) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        for (const job of group) job.reject(err);
+        continue;
+      }
+      group.forEach((job, i) => (results[i]!.ok ? job.resolve(results[i]!.value) : job.reject(results[i]!.value)));
+    }
+  };
+  const kick = () => {
+    running ??= drain().finally(() => {
+      running = null;
+      if (pending.length) kick();
+    });
+  };
+
   return {
     dialect: 'sqlite',
     label: `sqlite:${file}`,
     ...q,
     tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
-      const next = queue.then(async () => {
-        db.exec('BEGIN IMMEDIATE');
-        try {
-          const out = await fn(q);
-          db.exec('COMMIT');
-          return out;
-        } catch (err) {
-          if (db.inTransaction) db.exec('ROLLBACK');
-          throw err;
-        }
+      return new Promise<T>((resolve, reject) => {
+        pending.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+        kick();
       });
-      queue = next.catch(() => undefined);
-      return next;
     },
     async exec(sql: string) {
       db.exec(sql);
     },
     async close() {
-      await queue;
+      while (running) await running;
       db.close();
     },
   };
