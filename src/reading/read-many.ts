@@ -32,7 +32,7 @@ export async function readDevices(hosts: string[], settings: SnmpSettings, optio
       const result = await readDevice(host, { ...settings.session, credentials: settings.credentials(host), extension });
       if (result.reading.ok) {
         const web = await scrapeDevice(result.reading, options.web?.(host) ?? webOptionsFor(config, host));
-        mergeWeb(result.reading, web);
+        result.reading = mergeWeb(result.reading, web);
       }
       results[i] = result;
     }

@@ -11,14 +11,14 @@ import { join } from 'node:path';
 
 export interface RunningProxy { url: string; host: string; port: number; stop(): Promise<void>; log(): string }
 
-function need(binary: string, pkg: string): string {
+export function need(binary: string, pkg: string): string {
   for (const dir of ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin']) {
     if (existsSync(join(dir, binary))) return join(dir, binary);
   }
   throw new Error(`${binary} is not installed: apt-get install ${pkg} (CI installs it in .ci/run)`);
 }
 
-async function waitPort(host: string, port: number, child: ChildProcess, log: () => string, ms = 15_000): Promise<void> {
+export async function waitPort(host: string, port: number, child: ChildProcess, log: () => string, ms = 15_000): Promise<void> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     if (child.exitCode !== null) throw new Error(`proxy exited with ${child.exitCode}: ${log().slice(-800)}`);
@@ -32,7 +32,7 @@ async function waitPort(host: string, port: number, child: ChildProcess, log: ()
   throw new Error(`proxy did not listen on ${host}:${port} within ${ms} ms: ${log().slice(-800)}`);
 }
 
-function stopper(child: ChildProcess): () => Promise<void> {
+export function stopper(child: ChildProcess): () => Promise<void> {
   return () => new Promise<void>((r) => {
     if (child.exitCode !== null) { r(); return; }
     const t = setTimeout(() => child.kill('SIGKILL'), 3000);
@@ -41,7 +41,7 @@ function stopper(child: ChildProcess): () => Promise<void> {
   });
 }
 
-function tempDir(): string {
+export function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'amr-proxy-'));
   chmodSync(dir, 0o777); // squid and tinyproxy drop privileges to proxy/nobody and write logs here
   return dir;
