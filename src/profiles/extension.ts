@@ -13,7 +13,7 @@ import type { Profile } from './types.js';
 
 export interface ProfileExtensionOptions {
   /** The device's previous Reading, for the "counter went down" check. */
-  previous?: (host: string) => Reading | null | undefined;
+  previous?: (host: string, current: Reading) => Reading | null | undefined;
   /** Use this profile whatever the device says (amr profile test --profile, a dealer pin). */
   force?: Profile;
 }
@@ -27,7 +27,7 @@ export function profileExtension(profiles: Profile[], options: ProfileExtensionO
       return { walk: req.walk, get: [...new Set([...req.get, ...probes])] };
     },
     apply(reading: Reading, varbinds: Varbind[]) {
-      const previous = options.previous?.(reading.host) ?? null;
+      const previous = options.previous?.(reading.host, reading) ?? null;
       const profile = options.force ?? selectProfile(varbinds, profiles);
       if (profile) applyProfile(reading, varbinds, profile, previous);
       else checkCounters(reading, previous);

@@ -14,7 +14,7 @@ export interface ReadManyOptions {
   /** Vendor profiles; default: built-in plus the data folder's. */
   profiles?: Profile[];
   /** Previous Reading of a host, for the "counter went down" check. */
-  previous?: (host: string) => Reading | null | undefined;
+  previous?: (host: string, current: Reading) => Reading | null | undefined;
   /** Web page options override (tests); default from config.ini. */
   web?: (host: string) => ScrapeOptions;
 }

@@ -83,7 +83,23 @@ export function messageTypeOf(reason: SendReason): MessageType {
   return 'readings';
 }
 
-export function deviceReader(config: Config): (host: string) => Promise<Reading> {
+/**
+ * What the dealer last heard of the device at `host`, as a Reading the profile checks can
+ * compare with (a total lower than last time: board swap or reset), or null.
+ */
+export function previousFrom(state: SendState): (host: string, current: Reading) => Reading | null {
+  return (host, current) => {
+    const d = Object.values(state.devices).find((x) => x.host === host);
+    const total = current.counters.total;
+    if (!d || d.pages === null || !total) return null;
+    const previous = emptyReading(host);
+    previous.identity.serial = d.serial;
+    previous.counters.total = { value: d.pages, unit: total.unit };
+    return previous;
+  };
+}
+
+export function deviceReader(config: Config, previous?: (host: string, current: Reading) => Reading | null): (host: string) => Promise<Reading> {
   let profiles: Profile[] | null = null;
   const settings = {
     config,
@@ -92,7 +108,7 @@ export function deviceReader(config: Config): (host: string) => Promise<Reading>
   };
   return async (host) => {
     profiles ??= loadProfiles({ dataDir: config.agent.data_dir ?? undefined });
-    const [result] = await readDevices([host], settings, { profiles });
+    const [result] = await readDevices([host], settings, { profiles, previous });
     return result!.reading;
   };
 }
@@ -187,7 +203,7 @@ export async function runCycle(config: Config, deps: RunDeps = {}): Promise<RunR
       report.notes.push(report.rediscovered ? 'discovery found no printers' : 'no printers known: run amr discover, or list them as [device.ADDRESS] sections');
     }
     log(`reading ${report.hosts.length} device(s), ${config.snmp.concurrency} at a time`);
-    const { readings, unread } = await readBounded(report.hosts, config.snmp.concurrency, deps.readHost ?? deviceReader(config), stopped);
+    const { readings, unread } = await readBounded(report.hosts, config.snmp.concurrency, deps.readHost ?? deviceReader(config, previousFrom(previous)), stopped);
     report.readings = readings;
     report.unread = unread;
     if (unread.length) report.notes.push(`${deps.signal?.aborted ? 'stopped' : 'time budget spent'}: ${unread.length} device(s) left for the next run`);

@@ -39,7 +39,8 @@ function tcpConnect(host: string, port: number, timeoutMs: number): Promise<Sock
 /** CONNECT through the proxy; resolves the tunnel socket or rejects with the status. */
 function proxyConnect(proxy: ProxyChoice, host: string, port: number, timeoutMs: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { host: `${host}:${port}` };
+    // keep-alive: with "close" an NTLM relay (cntlm) cannot finish its handshake upstream.
+    const headers: Record<string, string> = { host: `${host}:${port}`, connection: 'keep-alive' };
     if (proxy.url.username) {
       headers['proxy-authorization'] = 'Basic ' + Buffer.from(`${decodeURIComponent(proxy.url.username)}:${decodeURIComponent(proxy.url.password)}`).toString('base64');
     }

@@ -41,9 +41,12 @@ export function messagesUrl(server: string): string {
 export function buildAgents(proxy: ProxyChoice | null, ca: string | null): Agents {
   const tls = { ca: ca ? [...rootCertificates, ca] : undefined, rejectUnauthorized: true };
   if (!proxy) return {};
+  // keepAlive makes hpagent send "Connection: keep-alive" on CONNECT; with "close" an
+  // NTLM relay (cntlm) cannot finish its handshake with the corporate proxy. The
+  // agents are destroyed after each POST, so no socket outlives it.
   return {
-    https: new HttpsProxyAgent({ proxy: proxy.url, keepAlive: false, ...tls }),
-    http: new HttpProxyAgent({ proxy: proxy.url, keepAlive: false }),
+    https: new HttpsProxyAgent({ proxy: proxy.url, keepAlive: true, ...tls }),
+    http: new HttpProxyAgent({ proxy: proxy.url, keepAlive: true }),
   };
 }
 

@@ -83,6 +83,22 @@ describe('agent to collector', () => {
     expect(row?.estimated).toBe(false);
   }, 120_000);
 
+  it('a total lower than the dealer last heard (board swap) is flagged, not hidden', async () => {
+    const konica = fleet.address.get('konica_c250i')!;
+    fleet.sim.setValue(konica, TOTAL, { type: 'Counter32', value: 1200 }, PORT);
+    const r = await amr(['run', '--config', config, '--json'], {}, 60_000);
+    const sends = JSON.parse(r.stdout).sends;
+    expect(sends).toHaveLength(1);
+    expect(sends[0].host).toBe(konica);
+    // What the dealer stored: the reading as sent, with the agent's flag.
+    const [stored] = await collector.db.all<{ payload: string }>('SELECT payload FROM readings ORDER BY id DESC LIMIT 1');
+    const reading = JSON.parse(stored!.payload);
+    expect(reading.counters.total.value).toBe(1200);
+    expect(reading.flags.map((f: { code: string }) => f.code)).toContain('counterDecreased');
+    const backwards = await api.countersBackwards(collector.db);
+    expect(JSON.stringify(backwards)).toContain('AA2M021115700');
+  }, 60_000);
+
   it('a forged message and a replayed stale one are refused and store nothing', async () => {
     const before = (await api.fleet(collector.db)).devices.length;
     const body = gzipSync(JSON.stringify({

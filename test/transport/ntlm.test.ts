@@ -6,7 +6,8 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { flushSpool, spoolMessage } from '../../src/transport/deliver.js';
+import { flushSpool, openTransport, spoolMessage } from '../../src/transport/deliver.js';
+import { diagnose } from '../../src/transport/diagnose.js';
 import { readJournal } from '../../src/transport/journal.js';
 import { makePki, type Pki } from './helpers/pki.js';
 import { AGENT_ID, AGENT_KEY, makeConfig } from './helpers/config.js';
@@ -92,4 +93,12 @@ test('amr through cntlm: delivered via squid as an NTLM-authenticated user; jour
   const text = JSON.stringify(journal);
   expect(text).not.toContain(ACCOUNT.password);
   for (const h of cntlm.config.match(/[0-9A-F]{32}/g)!) expect(text).not.toContain(h);
+});
+
+test('dry-run diagnosis through cntlm: every step passes, nothing delivered', async () => {
+  const stored = server.stored.size;
+  const d = await diagnose(openTransport(cfg(cntlm.url)));
+  expect(d.primaryOk, JSON.stringify(d.endpoints, null, 1)).toBe(true);
+  expect(d.endpoints[0]!.steps.map((s) => s.name)).toEqual(['dns', 'proxy', 'connect', 'tls', 'http']);
+  expect(server.stored.size).toBe(stored);
 });
