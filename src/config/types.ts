@@ -14,9 +14,11 @@ type Value<K extends KeySpec> = K extends { default: string } ? Base<K>
   : K['type'] extends 'int-list' | 'list' | 'secret-list' | 'url-list' | 'targets' ? Base<K>
   : Base<K> | null;
 
-type SectionOf<S extends Record<string, KeySpec>> = { [P in keyof S]: Value<S[P]> };
+type SectionOf<S extends Record<string, KeySpec>> = { -readonly [P in keyof S]: Value<S[P]> };
 
-export type Config = { [S in keyof typeof SCHEMA]: SectionOf<(typeof SCHEMA)[S]> } & {
+export type Config = { -readonly [S in keyof typeof SCHEMA]: SectionOf<(typeof SCHEMA)[S]> } & {
+  /** Filled by the loader when config.ini leaves them out (host name; platform data folder). */
+  agent: { id: string; data_dir: string };
   /** [snmpv3.NAME] sections, in file order. */
   snmpv3: Array<{ name: string } & SectionOf<(typeof NAMED_SCHEMA)['snmpv3']>>;
   /** [device.ADDRESS] sections, by address or host name. */

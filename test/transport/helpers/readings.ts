@@ -17,7 +17,7 @@ export function sampleReading(n = 1): Reading {
     hrDeviceIndex: 1, index: i + 1, description: `${color[0]!.toUpperCase()}${color.slice(1)} Toner`, type: 'toner', class: 'consumed' as const,
     color, unit: 'percent', max: 100, level: 10 + i * 20, levelPercent: 10 + i * 20, state: i === 0 ? 'low' as const : 'ok' as const,
   }));
-  r.alerts = [{ index: 1, severity: 'warning', trainingLevel: 'untrained', group: 'markerSupplies', groupIndex: 1, location: null, code: 1104, codeName: 'markerTonerAlmostEmpty', description: 'Toner Low (Black)' }];
+  r.alerts = [{ index: 1, severity: 'warning', trainingLevel: 'untrained', group: 'markerSupplies', groupIndex: 1, location: null, code: 1104, codeName: 'markerTonerAlmostEmpty', description: 'Toner Low (Black)', timeSeconds: null }];
   r.flags = [{ code: 'counter-suspicious', message: `copy counter at 192.168.10.${n} looks low`, path: 'counters.copy' }];
   r.profile = 'brother';
   r.sources = { 'counters.total': '1.3.6.1.2.1.43.10.2.1.4.1.1' };
