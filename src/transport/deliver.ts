@@ -68,14 +68,21 @@ export function buildMessages(ctx: MessageContext, type: MessageType, items: Rea
   const budget = UDP_MAX_BYTES - auxOverhead(ctx.agentId);
   const out: Message[] = [];
   let batch: WireReading[] = [];
+  // Keep the very message that was measured: rebuilding it would draw a new message id,
+  // and its gzip size could differ by a byte or two from the one that fitted.
+  let current: Message | null = null;
   for (const w of wire) {
     const trial = buildMessage(ctx, type, [...batch, w], now);
-    if (batch.length > 0 && encodeBody(trial).length > budget) {
-      out.push(buildMessage(ctx, type, batch, now));
+    if (current && encodeBody(trial).length > budget) {
+      out.push(current);
       batch = [w];
-    } else batch.push(w);
+      current = buildMessage(ctx, type, batch, now);
+    } else {
+      batch.push(w);
+      current = trial;
+    }
   }
-  if (batch.length) out.push(buildMessage(ctx, type, batch, now));
+  if (current) out.push(current);
   return out;
 }
 
