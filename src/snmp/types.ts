@@ -29,16 +29,23 @@ export function isException(vb: Varbind): boolean {
   return vb.type === 'NoSuchObject' || vb.type === 'NoSuchInstance' || vb.type === 'EndOfMibView';
 }
 
-/** Compare two dotted OIDs in lexicographic (MIB walk) order. */
+/**
+ * Compare two dotted OIDs in lexicographic (MIB walk) order. Called for every varbind
+ * walked and sorted, so it parses in place rather than splitting strings.
+ */
 export function compareOids(a: string, b: string): number {
-  const pa = a.split('.');
-  const pb = b.split('.');
-  const n = Math.min(pa.length, pb.length);
-  for (let i = 0; i < n; i++) {
-    const d = Number(pa[i]) - Number(pb[i]);
-    if (d !== 0) return d;
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    let na = 0;
+    let nb = 0;
+    for (let c = a.charCodeAt(i); i < a.length && c !== 46; c = a.charCodeAt(++i)) na = na * 10 + (c - 48);
+    for (let c = b.charCodeAt(j); j < b.length && c !== 46; c = b.charCodeAt(++j)) nb = nb * 10 + (c - 48);
+    if (na !== nb) return na - nb;
+    i++;
+    j++;
   }
-  return pa.length - pb.length;
+  return (i < a.length ? 1 : 0) - (j < b.length ? 1 : 0);
 }
 
 /** True when `oid` lies strictly inside the subtree `prefix`. */
