@@ -26,7 +26,11 @@ export interface ReadOptions extends SessionOptions {
   extension?: ReadExtension;
   /** Table groups walked at the same time on one device: a few, to stay gentle. */
   parallelWalks?: number;
+  /** Host name to IPv4 address; the default asks the system resolver (tests inject one). */
+  resolve?: (host: string) => Promise<string>;
 }
+
+const systemResolve = async (host: string) => (await lookup(host, { family: 4 })).address;
 
 export interface ReadResult {
   reading: Reading;
@@ -46,7 +50,7 @@ export async function readDevice(host: string, options: ReadOptions): Promise<Re
   };
   let ip: string;
   try {
-    ip = isIPv4(host) ? host : (await lookup(host, { family: 4 })).address;
+    ip = isIPv4(host) ? host : await (options.resolve ?? systemResolve)(host);
   } catch {
     return failed(`cannot resolve host name "${host}"; check the name or use the IP address`);
   }

@@ -71,8 +71,17 @@ describe('bad input', () => {
     expect(good.credential).toBe('v2c community #2');
   });
 
-  it('a host name that does not resolve is a per-device error', async () => {
-    const { reading } = await readDevice('no-such-printer.invalid', { ...session, credentials: [v2c] });
+  it('a host name that does not resolve is a per-device error; one that does is read at its address', async () => {
+    // An injected resolver: tests never ask a real DNS server (the network rule).
+    const resolve = async (h: string) => {
+      if (h === 'copier.test') return fleet.address.get('konica_c250i')!;
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${h}`), { code: 'ENOTFOUND' });
+    };
+    const good = await readDevice('copier.test', { ...session, credentials: [v2c], resolve });
+    expect(good.reading.ok).toBe(true);
+    expect(good.reading.host).toBe('copier.test');
+    expect(good.reading.identity.ip).toBe(fleet.address.get('konica_c250i'));
+    const { reading } = await readDevice('no-such-printer.test', { ...session, credentials: [v2c], resolve });
     expect(reading.ok).toBe(false);
     expect(reading.error).toMatch(/cannot resolve/);
   });
