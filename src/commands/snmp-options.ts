@@ -7,7 +7,7 @@ import { parseDuration } from '../config/duration.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { credentialsFor, type AuthProtocol, type Credential, type PrivProtocol } from '../snmp/credentials.js';
-import type { SessionOptions } from '../snmp/session.js';
+import type { SnmpSettings } from '../reading/read-many.js';
 import { UserError } from '../errors.js';
 
 export interface SnmpCliOptions {
@@ -41,13 +41,6 @@ export function addSnmpOptions(cmd: Command): Command {
     .option('--context <name>', 'SNMPv3 context name', '')
     .option('--timeout <duration>', 'time to wait for each reply, e.g. 2s or 1500ms (default: [snmp] timeout)')
     .option('--retries <n>', 'retries after a timeout (default: [snmp] retries)');
-}
-
-export interface SnmpSettings {
-  config: Config;
-  session: SessionOptions;
-  /** Credentials to try for a host, in order. */
-  credentials(host: string): Credential[];
 }
 
 export function snmpSettings(opts: SnmpCliOptions): SnmpSettings {

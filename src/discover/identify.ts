@@ -7,6 +7,7 @@
  */
 import { inSubtree, isException, type Varbind } from '../snmp/types.js';
 import { identifyVendor, serialFromDescr, vendorOids } from '../vendors/identify.js';
+import { cleanSerial } from '../reading/serial.js';
 
 export const OID = {
   sysDescr: '1.3.6.1.2.1.1.1.0',
@@ -59,15 +60,6 @@ function text(vb: Varbind | null | undefined): string | undefined {
   if (Buffer.isBuffer(vb.value)) return vb.value.toString('latin1').replace(/\0+$/, '').trim();
   if (vb.value === null) return undefined;
   return String(vb.value);
-}
-
-/** A serial worth keeping: printable, not a placeholder, not a control-character mess. */
-export function cleanSerial(s: string | undefined): string | undefined {
-  if (!s) return undefined;
-  const t = s.trim();
-  if (!/^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(t)) return undefined;
-  if (t.length < 3 || t.length > 64 || t === '<private>' || /^(?:0+|unknown|none|n\/a|x+)$/i.test(t)) return undefined;
-  return t;
 }
 
 /** aa:bb:cc:dd:ee:ff from a 6-octet ifPhysAddress; undefined for empty, all-zero or broadcast. */

@@ -3,6 +3,7 @@
  * standard MIBs. Pure: varbinds and profile in, the Reading mutated in place, every
  * value's origin written to reading.sources ("profile NAME: OID").
  */
+import { cleanSerial } from '../reading/serial.js';
 import type { Counter, CounterKey, CounterUnit, Reading, Supply, SupplyState } from '../reading/types.js';
 import type { Varbind } from '../snmp/types.js';
 import { LOW_PERCENT } from '../reading/supply-level.js';
@@ -43,8 +44,10 @@ function applyIdentity(reading: Reading, idx: VarbindIndex, profile: Profile, sr
     if (current && !profile.identityOverride?.includes(field)) continue;
     for (const spec of specs) {
       const got = readSpec(idx, spec);
-      if (!got) continue;
-      reading.identity[field] = got.value;
+      // A vendor serial passes the same rule as the Printer-MIB's: devices are keyed by it.
+      const value = got && (field === 'serial' ? cleanSerial(got.value) : got.value);
+      if (!got || !value) continue;
+      reading.identity[field] = value;
       reading.sources[`identity.${field}`] = src(got.from);
       break;
     }

@@ -14,6 +14,7 @@ import { VarbindTable } from './table.js';
 import { vbMac, vbNumber, vbText } from './text.js';
 import { emptyReading, type Alert, type CounterUnit, type Marker, type Reading, type Supply, type Tray } from './types.js';
 import { identifyDevice } from './identify.js';
+import { cleanSerial } from './serial.js';
 
 export interface DecodeOptions {
   /** The IPv4 address that was polled, to find the interface (and MAC) that owns it. */
@@ -80,9 +81,9 @@ function decodeIdentity(t: VarbindTable, r: Reading, ip: string | null, src: Src
 
   // Serial: prtGeneralSerialNumber of the printer device, else any row.
   const hr = printerDeviceIndex(t);
-  const serials = t.column(COL.prtGeneralSerialNumber).filter(([, vb]) => usableSerial(vbText(vb, charset)));
+  const serials = t.column(COL.prtGeneralSerialNumber).filter(([, vb]) => cleanSerial(vbText(vb, charset)) !== null);
   const serial = serials.find(([index]) => index === hr) ?? serials[0];
-  if (serial) set('serial', vbText(serial[1], charset), `${COL.prtGeneralSerialNumber}.${serial[0]}`);
+  if (serial) set('serial', cleanSerial(vbText(serial[1], charset)), `${COL.prtGeneralSerialNumber}.${serial[0]}`);
 
   // IP and MAC: the interface that owns the polled address; else the only non-loopback address's interface.
   if (ip) id.ip = ip;
@@ -108,12 +109,6 @@ function decodeIdentity(t: VarbindTable, r: Reading, ip: string | null, src: Src
   const found = identifyDevice({ sysObjectID: id.sysObjectID, sysDescr: id.sysDescr, hrDeviceDescr: hrDescr });
   if (found.vendor) set('vendor', found.vendor, found.vendorFrom === 'sysObjectID' ? SYS.objectID : SYS.descr);
   if (found.model) set('model', found.model, found.modelFrom === 'hrDeviceDescr' && hrDescrOid ? hrDescrOid : SYS.descr);
-}
-
-/** Serial numbers some devices send that mean "none". */
-function usableSerial(text: string | null): boolean {
-  if (!text) return false;
-  return !/^(0+|x+|-+|\?+|n\/?a|none|unknown|not available|serial ?number|<private>)$/i.test(text.trim());
 }
 
 function decodeStatus(t: VarbindTable, r: Reading, src: Src, charset: number | null): void {

@@ -24,11 +24,12 @@ export interface ReadExtension {
 export interface ReadOptions extends SessionOptions {
   credentials: Credential[];
   extension?: ReadExtension;
-  /** Table groups walked at the same time on one device: a few, to stay gentle. */
-  parallelWalks?: number;
   /** Host name to IPv4 address; the default asks the system resolver (tests inject one). */
   resolve?: (host: string) => Promise<string>;
 }
+
+/** Table groups walked at the same time on one device: a few, to stay gentle. */
+const PARALLEL_WALKS = 4;
 
 const systemResolve = async (host: string) => (await lookup(host, { family: 4 })).address;
 
@@ -65,8 +66,7 @@ export async function readDevice(host: string, options: ReadOptions): Promise<Re
       const scalars = (await session.get(READ_SCALARS)).filter((vb) => !isException(vb));
       if (scalars.length === 0) throw new SnmpError('device answered but has no system group', 'protocol');
       // From here the device has answered: a later failure gives a partial, flagged reading, not none.
-      const parallel = options.parallelWalks ?? 4;
-      const tables = await walkTables(session, READ_TABLES, parallel);
+      const tables = await walkTables(session, READ_TABLES, PARALLEL_WALKS);
       const varbinds = [...scalars, ...tables.varbinds];
       const problems = tables.errors;
       if (options.extension) {
@@ -78,7 +78,7 @@ export async function readDevice(host: string, options: ReadOptions): Promise<Re
             problems.push(errorMessage(e));
           }
         }
-        const walked = await walkTables(session, extra.walk.map((w) => [w]), parallel);
+        const walked = await walkTables(session, extra.walk.map((w) => [w]), PARALLEL_WALKS);
         varbinds.push(...walked.varbinds);
         problems.push(...walked.errors);
       }

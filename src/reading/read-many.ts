@@ -4,11 +4,20 @@
  * vendor profile, then the device's web pages where a profile says they add data.
  * One device failing never stops the others.
  */
-import type { SnmpSettings } from '../commands/snmp-options.js';
+import type { Config } from '../config/types.js';
+import type { Credential } from '../snmp/credentials.js';
+import type { SessionOptions } from '../snmp/session.js';
 import { mergeWeb, scrapeDevice, webOptionsFor, type ScrapeOptions } from '../http-scrape/index.js';
 import { loadProfiles, profileExtension, type Profile } from '../profiles/index.js';
 import { readDevice, type ReadResult } from './read-device.js';
 import type { Reading } from './types.js';
+
+export interface SnmpSettings {
+  config: Config;
+  session: SessionOptions;
+  /** Credentials to try for a host, in order. */
+  credentials(host: string): Credential[];
+}
 
 export interface ReadManyOptions {
   /** Vendor profiles; default: built-in plus the data folder's. */

@@ -7,7 +7,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { need, stopper, tempDir, waitPort, type RunningProxy } from './proxies.js';
+import { need, runSquid, stopper, tempDir, waitPort, type RunningProxy } from './proxies.js';
 
 export interface NtlmSquid extends RunningProxy { accessLog(): string }
 
@@ -17,32 +17,10 @@ export async function startNtlmSquid(host: string, port: number): Promise<NtlmSq
   const squid = need('squid', 'squid');
   if (!existsSync(NTLM_FAKE_AUTH)) throw new Error(`${NTLM_FAKE_AUTH} is missing: apt-get install squid (Debian's squid ships it)`);
   const dir = tempDir();
-  writeFileSync(join(dir, 'squid.conf'), [
-    `http_port ${host}:${port}`,
-    `pid_filename ${dir}/squid.pid`,
-    `cache_log ${dir}/cache.log`,
-    `access_log stdio:${dir}/access.log squid`, // the test reads who was let through
-    'cache deny all',
-    'pinger_enable off',
-    'shutdown_lifetime 0 seconds',
-    'visible_hostname amr-ntlm-test',
-    'dns_nameservers 127.0.0.1',
-    `coredump_dir ${dir}`,
-    // NTLM only: no basic scheme, so a client without NTLM gets nowhere.
-    `auth_param ntlm program ${NTLM_FAKE_AUTH}`,
-    'auth_param ntlm children 2',
-    'acl authed proxy_auth REQUIRED',
-    'http_access allow authed',
-    'http_access deny all',
-    '',
-  ].join('\n'));
-  const child = spawn(squid, ['-N', '-f', join(dir, 'squid.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  child.stderr!.on('data', (c) => { err += String(c); });
-  const read = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : '');
-  const log = () => err + read('cache.log');
-  await waitPort(host, port, child, log);
-  return { url: `http://${host}:${port}`, host, port, stop: stopper(child), log, accessLog: () => read('access.log') };
+  // NTLM only: no basic scheme, so a client without NTLM gets nowhere.
+  const proxy = await runSquid(squid, dir, host, port, [`auth_param ntlm program ${NTLM_FAKE_AUTH}`, 'auth_param ntlm children 2'], true);
+  const accessLog = join(dir, 'access.log');
+  return { ...proxy, accessLog: () => (existsSync(accessLog) ? readFileSync(accessLog, 'utf8') : '') };
 }
 
 export interface NtlmAccount { user: string; domain: string; password: string }

@@ -47,27 +47,24 @@ export function tempDir(): string {
   return dir;
 }
 
-export async function startSquid(host: string, port: number, user: string, password: string): Promise<RunningProxy> {
-  const squid = need('squid', 'squid');
-  const htpasswd = need('htpasswd', 'apache2-utils');
-  const dir = tempDir();
-  execFileSync(htpasswd, ['-bc', join(dir, 'passwd'), user, password], { stdio: 'ignore' });
-  chmodSync(join(dir, 'passwd'), 0o644);
+/**
+ * squid in the foreground on host:port with its files in `dir`, requiring the
+ * authentication scheme `auth` configures; `accessLog` keeps an access log there.
+ */
+export async function runSquid(squid: string, dir: string, host: string, port: number, auth: string[], accessLog = false): Promise<RunningProxy> {
   writeFileSync(join(dir, 'squid.conf'), [
     `http_port ${host}:${port}`,
     `pid_filename ${dir}/squid.pid`,
     `cache_log ${dir}/cache.log`,
-    'access_log none',
+    accessLog ? `access_log stdio:${dir}/access.log squid` : 'access_log none',
     'cache deny all',
     'pinger_enable off',
     'shutdown_lifetime 0 seconds',
     'visible_hostname amr-test',
     'dns_nameservers 127.0.0.1', // keep any lookup on loopback (tests only use addresses)
     `coredump_dir ${dir}`,
-    `auth_param basic program /usr/lib/squid/basic_ncsa_auth ${dir}/passwd`,
-    'auth_param basic realm amr-test',
+    ...auth,
     'acl authed proxy_auth REQUIRED',
-    'acl CONNECT method CONNECT',
     'http_access allow authed',
     'http_access deny all',
     '',
@@ -78,6 +75,18 @@ export async function startSquid(host: string, port: number, user: string, passw
   const log = () => err + (existsSync(join(dir, 'cache.log')) ? readFileSync(join(dir, 'cache.log'), 'utf8') : '');
   await waitPort(host, port, child, log);
   return { url: `http://${host}:${port}`, host, port, stop: stopper(child), log };
+}
+
+export async function startSquid(host: string, port: number, user: string, password: string): Promise<RunningProxy> {
+  const squid = need('squid', 'squid');
+  const htpasswd = need('htpasswd', 'apache2-utils');
+  const dir = tempDir();
+  execFileSync(htpasswd, ['-bc', join(dir, 'passwd'), user, password], { stdio: 'ignore' });
+  chmodSync(join(dir, 'passwd'), 0o644);
+  return runSquid(squid, dir, host, port, [
+    `auth_param basic program /usr/lib/squid/basic_ncsa_auth ${dir}/passwd`,
+    'auth_param basic realm amr-test',
+  ]);
 }
 
 export async function startTinyproxy(host: string, port: number, user: string, password: string): Promise<RunningProxy> {
