@@ -1,10 +1,12 @@
 /** `amr read <host...>`: read devices now and print their Readings. */
 import type { Command } from 'commander';
+import type { Reading } from '../reading/types.js';
 import { addSnmpOptions, snmpSettings, type SnmpCliOptions } from './snmp-options.js';
 
 interface ReadCliOptions extends SnmpCliOptions {
   json?: boolean;
   explain?: boolean;
+  web?: boolean;
 }
 
 export function registerRead(program: Command): void {
@@ -12,23 +14,42 @@ export function registerRead(program: Command): void {
     .description('Read counters, supplies, alerts and identity from printers by SNMP')
     .argument('<host...>', 'printer IP addresses or host names')
     .option('--json', 'print the Reading as JSON (an array when several hosts are read)')
-    .option('--explain', 'show where each value came from (OID, profile or web page)');
+    .option('--explain', 'show where each value came from (OID, profile or web page)')
+    .option('--no-web', 'SNMP only: do not read printers\' web pages, whatever config.ini and the profiles say');
   addSnmpOptions(cmd).action(async (hosts: string[], opts: ReadCliOptions) => {
     const settings = snmpSettings(opts);
     // Loaded here, not at start-up: every other command stays light.
-    const { readDevices } = await import('../reading/read-many.js');
+    const { forEachReading } = await import('../reading/read-many.js');
     const { formatReading, makeChalk } = await import('../reading/format.js');
-    const results = await readDevices([...new Set(hosts)], settings);
-    const readings = results.map((r) => r.reading);
-    if (opts.json) {
-      const shown = opts.explain ? readings : readings.map(({ sources: _s, ...rest }) => rest);
-      process.stdout.write(JSON.stringify(shown.length === 1 ? shown[0] : shown, null, 2) + '\n');
-    } else {
-      const c = makeChalk();
-      process.stdout.write(readings.map((r) => formatReading(r, c, opts.explain)).join('\n\n') + '\n');
-    }
-    const failed = readings.filter((r) => !r.ok);
-    for (const r of failed) if (opts.json) process.stderr.write(`amr: ${r.host}: ${r.error}\n`);
+    const unique = [...new Set(hosts)];
+    const c = makeChalk();
+    const out = process.stdout;
+    const asArray = opts.json && unique.length > 1;
+    // Each Reading is printed (in the order the hosts were given) as soon as it and those
+    // before it are done, then dropped: reading a whole fleet holds little in memory.
+    const waiting = new Map<number, Reading>();
+    const failed: Reading[] = [];
+    let printed = 0;
+    const print = (r: Reading) => {
+      const sep = printed === 0 ? (asArray ? '[\n' : '') : (opts.json ? ',\n' : '\n\n');
+      if (opts.json) {
+        const text = JSON.stringify(opts.explain ? r : { ...r, sources: undefined }, null, 2);
+        out.write(sep + (asArray ? text.replace(/^/gm, '  ') : text));
+      } else {
+        out.write(sep + formatReading(r, c, opts.explain));
+      }
+      printed++;
+    };
+    await forEachReading(unique, settings, { noWeb: opts.web === false }, ({ reading }, i) => {
+      if (!reading.ok) failed.push(reading);
+      waiting.set(i, reading);
+      for (let r = waiting.get(printed); r; r = waiting.get(printed)) {
+        waiting.delete(printed);
+        print(r);
+      }
+    });
+    out.write(asArray ? '\n]\n' : '\n');
+    if (opts.json) for (const r of failed) process.stderr.write(`amr: ${r.host}: ${r.error}\n`);
     process.exitCode = failed.length ? 1 : 0;
   });
 }

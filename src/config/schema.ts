@@ -63,7 +63,7 @@ export const SCHEMA = {
     timeout: { type: 'duration', default: '2s', doc: 'Time to wait for one SNMP reply.' },
     retries: { type: 'int', default: '1', min: 0, max: 10, doc: 'Retries after a timeout.' },
     max_repetitions: { type: 'int', default: '25', min: 1, max: 200, doc: 'GETBULK max-repetitions (lowered automatically for agents that choke).' },
-    concurrency: { type: 'int', default: '32', min: 1, max: 1024, doc: 'Devices read at the same time.' },
+    concurrency: { type: 'int', default: '16', min: 1, max: 1024, doc: 'Devices read at the same time.' },
   },
   discovery: {
     targets: { type: 'targets', doc: 'What to sweep: CIDRs (10.1.0.0/16), ranges (192.168.1.10-192.168.1.50, 192.168.1-3.1-254), addresses, host names. Empty: the PC\'s own subnets.' },

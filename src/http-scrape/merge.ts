@@ -22,6 +22,7 @@ function sameSupply(s: Supply, type: string, color: string | null): boolean {
 }
 
 export function mergeWeb(reading: Reading, web: WebResult): Reading {
+  if (web.values.length === 0 && web.notes.length === 0) return reading; // nothing to add: no copy
   const r: Reading = structuredClone(reading);
   const disagree = (path: string, snmp: unknown, v: WebValue) => {
     r.flags.push({

@@ -81,6 +81,13 @@ export function loadWebProfiles(dir: string = PROFILE_DIR): WebProfile[] {
   return list;
 }
 
+const patterns = new Map<string, RegExp>();
+function modelPattern(source: string): RegExp {
+  let re = patterns.get(source);
+  if (!re) patterns.set(source, re = new RegExp(source, 'i'));
+  return re;
+}
+
 /** The profile for a device: a vendor+model match beats a vendor-only match. */
 export function matchWebProfile(reading: Reading, profiles: WebProfile[]): WebProfile | null {
   const vendor = reading.identity.vendor?.trim().toLowerCase();
@@ -90,7 +97,7 @@ export function matchWebProfile(reading: Reading, profiles: WebProfile[]): WebPr
   for (const p of profiles) {
     if (p.vendor.toLowerCase() !== vendor) continue;
     if (p.model !== undefined) {
-      if (!new RegExp(p.model, 'i').test(model)) continue;
+      if (!modelPattern(p.model).test(model)) continue;
       if (!best || best.model === undefined) best = p;
     } else if (!best) best = p;
   }

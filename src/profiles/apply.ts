@@ -10,12 +10,13 @@ import { LOW_PERCENT } from '../reading/supply-level.js';
 import { checkCounters } from './checks.js';
 import type { CounterSpec, Profile, SupplyRule, TableCounter, ValueSpec } from './types.js';
 import { parseExpression } from './validate.js';
-import { SYS_DESCR, VarbindIndex, cleanDescription, deviceIdField, numberOf, textOf } from './values.js';
+import { VarbindTable } from '../snmp/varbind-table.js';
+import { SYS_DESCR, cleanDescription, deviceIdField, numberOf, regex, textOf } from './values.js';
 
 interface Found { value: number; unit: CounterUnit; oids: string[] }
 
-export function applyProfile(reading: Reading, varbinds: Varbind[], profile: Profile, previous?: Reading | null): void {
-  const idx = new VarbindIndex(varbinds);
+export function applyProfile(reading: Reading, varbinds: VarbindTable | Varbind[], profile: Profile, previous?: Reading | null): void {
+  const idx = VarbindTable.of(varbinds);
   const src = (what: string) => `profile ${profile.name}: ${what}`;
   reading.profile = profile.name;
   applyIdentity(reading, idx, profile, src);
@@ -24,19 +25,19 @@ export function applyProfile(reading: Reading, varbinds: Varbind[], profile: Pro
   checkCounters(reading, previous);
 }
 
-function readSpec(idx: VarbindIndex, spec: ValueSpec): { value: string; from: string } | null {
+function readSpec(idx: VarbindTable, spec: ValueSpec): { value: string; from: string } | null {
   let text = spec.sysDescr ? textOf(idx.get(SYS_DESCR)) : spec.oid ? textOf(idx.get(spec.oid)) : null;
   if (text === null) return null;
   if (spec.field) text = deviceIdField(text, spec.field);
   if (text !== null && spec.pattern) {
-    const m = new RegExp(spec.pattern, 'i').exec(text);
+    const m = regex(spec.pattern).exec(text);
     text = m ? (m[1] ?? m[0]).trim() : null;
   }
   if (!text || /^<private>$/i.test(text)) return null;
   return { value: text, from: spec.sysDescr ? 'sysDescr' : spec.oid! };
 }
 
-function applyIdentity(reading: Reading, idx: VarbindIndex, profile: Profile, src: (w: string) => string): void {
+function applyIdentity(reading: Reading, idx: VarbindTable, profile: Profile, src: (w: string) => string): void {
   for (const field of ['serial', 'model', 'firmware'] as const) {
     const specs = profile.identity?.[field];
     if (!specs) continue;
@@ -62,11 +63,11 @@ function normName(s: string): string {
   return s.toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
-function tableCounters(idx: VarbindIndex, t: TableCounter): Map<string, Found> {
+function tableCounters(idx: VarbindTable, t: TableCounter): Map<string, Found> {
   const out = new Map<string, Found>();
-  const codes = t.codes ? idx.column(t.codes) : null;
-  const names = t.names ? idx.column(t.names) : null;
-  const units = t.units ? idx.column(t.units) : null;
+  const codes = t.codes ?? null;
+  const names = t.names ?? null;
+  const units = t.units ?? null;
   const rowsByName = new Map(Object.entries(t.rows).map(([k, v]) => [normName(k), v]));
   for (const [index, vb] of idx.column(t.values)) {
     const value = numberOf(vb);
@@ -74,11 +75,11 @@ function tableCounters(idx: VarbindIndex, t: TableCounter): Map<string, Found> {
     let id = index;
     let label = index;
     if (codes) {
-      const code = numberOf(codes.get(index));
+      const code = numberOf(idx.cell(codes, index));
       if (code === null) continue;
       id = label = String(code);
     } else if (names) {
-      const name = textOf(names.get(index));
+      const name = textOf(idx.cell(names, index));
       if (!name) continue;
       label = name;
       id = normName(name);
@@ -89,7 +90,7 @@ function tableCounters(idx: VarbindIndex, t: TableCounter): Map<string, Found> {
       if (!t.keepOthers) continue;
       keys = [`extra:${t.othersPrefix ?? ''}${label}`];
     }
-    const unitCode = units ? numberOf(units.get(index)) : null;
+    const unitCode = units ? numberOf(idx.cell(units, index)) : null;
     const unit = (unitCode !== null && t.unitCodes?.[String(unitCode)]) || t.unit || 'impressions';
     for (const key of keys) {
       const prev = out.get(key);
@@ -104,7 +105,7 @@ function tableCounters(idx: VarbindIndex, t: TableCounter): Map<string, Found> {
   return out;
 }
 
-function scalarCounter(idx: VarbindIndex, c: Exclude<CounterSpec, { table: TableCounter }>): Found | null {
+function scalarCounter(idx: VarbindTable, c: Exclude<CounterSpec, { table: TableCounter }>): Found | null {
   const unit = c.unit ?? 'impressions';
   if (c.oid) {
     for (const o of Array.isArray(c.oid) ? c.oid : [c.oid]) {
@@ -151,7 +152,7 @@ function setCounter(reading: Reading, key: string, counter: Counter, source: str
   reading.sources[`counters.${k}`] = source;
 }
 
-function applyCounters(reading: Reading, idx: VarbindIndex, profile: Profile, src: (w: string) => string): void {
+function applyCounters(reading: Reading, idx: VarbindTable, profile: Profile, src: (w: string) => string): void {
   const owned = new Set<string>();
   for (const spec of profile.counters ?? []) {
     const found = new Map<string, Found>();
@@ -193,8 +194,8 @@ function ruleMatches(rule: SupplyRule, s: Supply, model: string): boolean {
   if (w.max && (s.max === null || !w.max.includes(s.max))) return false;
   if (w.type && !w.type.includes(s.type)) return false;
   if (w.class && !w.class.includes(s.class)) return false;
-  if (w.description && !new RegExp(w.description, 'i').test(s.description)) return false;
-  if (w.model && !new RegExp(w.model, 'i').test(model)) return false;
+  if (w.description && !regex(w.description).test(s.description)) return false;
+  if (w.model && !regex(w.model).test(model)) return false;
   return true;
 }
 
@@ -204,7 +205,7 @@ export function stateFromPercent(s: Supply, percent: number): SupplyState {
   return percent <= 0 ? 'empty' : percent <= LOW_PERCENT ? 'low' : 'ok';
 }
 
-function applySupplies(reading: Reading, idx: VarbindIndex, profile: Profile, src: (w: string) => string): void {
+function applySupplies(reading: Reading, idx: VarbindTable, profile: Profile, src: (w: string) => string): void {
   const model = [reading.identity.model, textOf(idx.get(SYS_DESCR))].filter(Boolean).join(' ');
   reading.supplies.forEach((s, i) => {
     for (const rule of profile.supplies ?? []) {

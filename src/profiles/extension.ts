@@ -4,7 +4,7 @@
  */
 import type { ReadExtension } from '../reading/read-device.js';
 import type { Reading } from '../reading/types.js';
-import type { Varbind } from '../snmp/types.js';
+import type { VarbindTable } from '../snmp/varbind-table.js';
 import { applyProfile } from './apply.js';
 import { checkCounters } from './checks.js';
 import { profileRequests } from './requests.js';
@@ -21,15 +21,15 @@ export interface ProfileExtensionOptions {
 export function profileExtension(profiles: Profile[], options: ProfileExtensionOptions = {}): ReadExtension {
   const probes = profileProbes(profiles);
   return {
-    requests(varbinds: Varbind[]) {
-      const profile = options.force ?? selectProfile(varbinds, profiles);
+    requests(table: VarbindTable) {
+      const profile = options.force ?? selectProfile(table, profiles);
       const req = profile ? profileRequests(profile) : { walk: [], get: [] };
       return { walk: req.walk, get: [...new Set([...req.get, ...probes])] };
     },
-    apply(reading: Reading, varbinds: Varbind[]) {
+    apply(reading: Reading, table: VarbindTable) {
       const previous = options.previous?.(reading.host, reading) ?? null;
-      const profile = options.force ?? selectProfile(varbinds, profiles);
-      if (profile) applyProfile(reading, varbinds, profile, previous);
+      const profile = options.force ?? selectProfile(table, profiles);
+      if (profile) applyProfile(reading, table, profile, previous);
       else checkCounters(reading, previous);
     },
   };

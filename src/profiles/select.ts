@@ -6,7 +6,8 @@
  */
 import type { Varbind } from '../snmp/types.js';
 import type { Profile } from './types.js';
-import { SYS_DESCR, SYS_OBJECT_ID, VarbindIndex, textOf } from './values.js';
+import { VarbindTable } from '../snmp/varbind-table.js';
+import { SYS_DESCR, SYS_OBJECT_ID, regex, textOf } from './values.js';
 
 export interface ProfileMatchResult {
   profile: Profile;
@@ -15,13 +16,13 @@ export interface ProfileMatchResult {
   score: number;
 }
 
-export function matchProfile(profile: Profile, idx: VarbindIndex): ProfileMatchResult | null {
+export function matchProfile(profile: Profile, idx: VarbindTable): ProfileMatchResult | null {
   const objectId = (textOf(idx.get(SYS_OBJECT_ID)) ?? '').replace(/^\./, '');
   const descr = textOf(idx.get(SYS_DESCR)) ?? '';
   const m = profile.match;
   const bonus = (profile.priority ?? 0) / 1000;
   if (m.oid && idx.get(m.oid)) return { profile, reason: `oid ${m.oid} answers`, score: 4 + bonus };
-  if (m.sysDescr && descr && new RegExp(m.sysDescr, 'i').test(descr)) {
+  if (m.sysDescr && descr && regex(m.sysDescr).test(descr)) {
     return { profile, reason: `sysDescr /${m.sysDescr}/`, score: 3 + bonus };
   }
   if (m.sysObjectID && objectId) {
@@ -37,8 +38,8 @@ export function matchProfile(profile: Profile, idx: VarbindIndex): ProfileMatchR
   return null;
 }
 
-export function selectProfileMatch(varbinds: Varbind[], profiles: Profile[]): ProfileMatchResult | null {
-  const idx = new VarbindIndex(varbinds);
+export function selectProfileMatch(varbinds: VarbindTable | Varbind[], profiles: Profile[]): ProfileMatchResult | null {
+  const idx = VarbindTable.of(varbinds);
   let best: ProfileMatchResult | null = null;
   for (const p of profiles) {
     const r = matchProfile(p, idx);
@@ -47,7 +48,7 @@ export function selectProfileMatch(varbinds: Varbind[], profiles: Profile[]): Pr
   return best;
 }
 
-export function selectProfile(varbinds: Varbind[], profiles: Profile[]): Profile | null {
+export function selectProfile(varbinds: VarbindTable | Varbind[], profiles: Profile[]): Profile | null {
   return selectProfileMatch(varbinds, profiles)?.profile ?? null;
 }
 

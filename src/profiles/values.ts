@@ -1,29 +1,16 @@
 /** Reading varbinds as numbers and text for the profile engine. Pure. */
-import { compareOids, isException, type Varbind } from '../snmp/types.js';
+import type { Varbind } from '../snmp/types.js';
 
 export const SYS_DESCR = '1.3.6.1.2.1.1.1.0';
 export const SYS_OBJECT_ID = '1.3.6.1.2.1.1.2.0';
 
-export class VarbindIndex {
-  private readonly byOid = new Map<string, Varbind>();
-  private readonly sorted: Varbind[];
+const compiled = new Map<string, RegExp>();
 
-  constructor(varbinds: Varbind[]) {
-    for (const vb of varbinds) if (!isException(vb)) this.byOid.set(vb.oid.replace(/^\./, ''), vb);
-    this.sorted = [...this.byOid.values()].sort((a, b) => compareOids(a.oid, b.oid));
-  }
-
-  get(oid: string): Varbind | undefined {
-    return this.byOid.get(oid.replace(/^\./, ''));
-  }
-
-  /** Rows of a column: index suffix -> varbind, in OID order. */
-  column(column: string): Map<string, Varbind> {
-    const prefix = column.replace(/^\./, '') + '.';
-    const out = new Map<string, Varbind>();
-    for (const vb of this.sorted) if (vb.oid.startsWith(prefix)) out.set(vb.oid.slice(prefix.length), vb);
-    return out;
-  }
+/** A profile's pattern as a case-insensitive RegExp, compiled once (profiles are validated on load). */
+export function regex(source: string): RegExp {
+  let re = compiled.get(source);
+  if (!re) compiled.set(source, re = new RegExp(source, 'i'));
+  return re;
 }
 
 /** A counter value: integers, counters, gauges, and digit strings some vendors send. */

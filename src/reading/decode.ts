@@ -10,7 +10,7 @@ import {
   HR_PRINTER_STATUS, INPUT_TYPE, MARK_TECH, SUPPLY_CLASS, SUPPLY_TYPE, SUPPLY_UNIT,
 } from './rfc3805.js';
 import { levelOf } from './supply-level.js';
-import { VarbindTable } from './table.js';
+import { VarbindTable } from '../snmp/varbind-table.js';
 import { vbMac, vbNumber, vbText } from './text.js';
 import { emptyReading, type Alert, type CounterUnit, type Marker, type Reading, type Supply, type Tray } from './types.js';
 import { identifyDevice } from './identify.js';
@@ -28,8 +28,8 @@ const IMPLAUSIBLE_COUNT = 2_000_000_000;
 /** Rows beyond this in any table are not decoded (a garbled or hostile agent); flagged. */
 const MAX_ROWS = 1000;
 
-export function decodeReading(host: string, varbinds: Iterable<Varbind>, options: DecodeOptions = {}): Reading {
-  const t = new VarbindTable(varbinds);
+export function decodeReading(host: string, varbinds: VarbindTable | Iterable<Varbind>, options: DecodeOptions = {}): Reading {
+  const t = VarbindTable.of(varbinds);
   const r = emptyReading(host);
   if (options.readAt) r.readAt = options.readAt.toISOString();
   const src = (path: string, oid: string) => { r.sources[path] = oid; };

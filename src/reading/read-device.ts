@@ -9,6 +9,7 @@ import { errorMessage } from '../errors.js';
 import type { Credential } from '../snmp/credentials.js';
 import { SnmpError, SnmpSession, type SessionOptions } from '../snmp/session.js';
 import { isException, type Varbind } from '../snmp/types.js';
+import { VarbindTable } from '../snmp/varbind-table.js';
 import { decodeReading } from './decode.js';
 import { READ_SCALARS, READ_TABLES } from './oids.js';
 import { emptyReading, type Reading } from './types.js';
@@ -16,9 +17,9 @@ import { emptyReading, type Reading } from './types.js';
 /** Hooks that add to the standard read (vendor profiles, web pages); see src/profiles. */
 export interface ReadExtension {
   /** Extra subtrees/columns to walk and scalars to get, chosen from what the standard read found. */
-  requests(varbinds: Varbind[]): { walk: string[]; get: string[] };
+  requests(table: VarbindTable): { walk: string[]; get: string[] };
   /** Refine the decoded Reading with everything fetched. */
-  apply(reading: Reading, varbinds: Varbind[]): void;
+  apply(reading: Reading, table: VarbindTable): void;
 }
 
 export interface ReadOptions extends SessionOptions {
@@ -70,7 +71,7 @@ export async function readDevice(host: string, options: ReadOptions): Promise<Re
       const varbinds = [...scalars, ...tables.varbinds];
       const problems = tables.errors;
       if (options.extension) {
-        const extra = options.extension.requests(varbinds);
+        const extra = options.extension.requests(new VarbindTable(varbinds));
         if (extra.get.length) {
           try {
             varbinds.push(...(await session.get(extra.get)).filter((vb) => !isException(vb)));
@@ -82,8 +83,9 @@ export async function readDevice(host: string, options: ReadOptions): Promise<Re
         varbinds.push(...walked.varbinds);
         problems.push(...walked.errors);
       }
-      const reading = decodeReading(host, varbinds, { ip });
-      options.extension?.apply(reading, varbinds);
+      const table = new VarbindTable(varbinds);
+      const reading = decodeReading(host, table, { ip });
+      options.extension?.apply(reading, table);
       if (problems.length) {
         reading.flags.push({ code: 'partialRead', message: `some tables could not be read: ${[...new Set(problems)].join('; ')}` });
       }

@@ -26,27 +26,39 @@ export interface ReadManyOptions {
   previous?: (host: string, current: Reading) => Reading | null | undefined;
   /** Web page options override (tests); default from config.ini. */
   web?: (host: string) => ScrapeOptions;
+  /** SNMP only: read no web page whatever config.ini and the profiles say (`amr read --no-web`). */
+  noWeb?: boolean;
 }
 
 export async function readDevices(hosts: string[], settings: SnmpSettings, options: ReadManyOptions = {}): Promise<ReadResult[]> {
+  const results: ReadResult[] = new Array(hosts.length);
+  await forEachReading(hosts, settings, options, (result, i) => { results[i] = result; });
+  return results;
+}
+
+/**
+ * Read the hosts, handing each result to `each` as soon as it is complete (in completion
+ * order, with its index in `hosts`) and keeping nothing: a fleet's Readings need not all
+ * be held in memory at once.
+ */
+export async function forEachReading(hosts: string[], settings: SnmpSettings, options: ReadManyOptions,
+  each: (result: ReadResult, index: number) => void): Promise<void> {
   const { config } = settings;
   const profiles = options.profiles ?? loadProfiles({ dataDir: config.agent.data_dir ?? undefined });
   const extension = profileExtension(profiles, { previous: options.previous });
-  const results: ReadResult[] = new Array(hosts.length);
   let next = 0;
   const worker = async () => {
     while (next < hosts.length) {
       const i = next++;
       const host = hosts[i]!;
       const result = await readDevice(host, { ...settings.session, credentials: settings.credentials(host), extension });
-      if (result.reading.ok) {
-        const web = await scrapeDevice(result.reading, options.web?.(host) ?? webOptionsFor(config, host));
-        result.reading = mergeWeb(result.reading, web);
+      if (result.reading.ok && !options.noWeb) {
+        const pages = await scrapeDevice(result.reading, options.web?.(host) ?? webOptionsFor(config, host));
+        result.reading = mergeWeb(result.reading, pages);
       }
-      results[i] = result;
+      each(result, i);
     }
   };
   const width = Math.min(config.snmp.concurrency, hosts.length);
   await Promise.all(Array.from({ length: width }, worker));
-  return results;
 }

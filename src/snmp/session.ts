@@ -39,6 +39,12 @@ const PRIV: Record<string, number> = {
 
 /** Most varbinds asked for in one GETBULK response, keeping replies near one Ethernet frame or two. */
 const MAX_VARBINDS_PER_REQUEST = 48;
+/**
+ * max-repetitions of a walk's first GETBULK, doubled on each next one. Printer tables are
+ * mostly a few rows: asking for 25 rows of a 2-row column makes the agent send 23 rows
+ * of the following columns that are thrown away (bench/read: 15.6 requests per device against 15.3, less data).
+ */
+const FIRST_REPETITIONS = 8;
 
 type RawVarbind = { oid: string; type: number; value: unknown };
 type Callback<T> = (error: Error | null, result: T) => void;
@@ -120,9 +126,12 @@ export class SnmpSession {
   async walkColumns(columns: string[], maxRows = 10_000): Promise<Varbind[]> {
     const out: Varbind[] = [];
     let active = columns.map((column) => ({ column, next: column, rows: 0 }));
+    let reps = FIRST_REPETITIONS;
     while (active.length) {
       const batch = active.slice(0, MAX_VARBINDS_PER_REQUEST);
-      const rows = await this.nextRows(batch.map((b) => b.next), Math.max(1, Math.floor(MAX_VARBINDS_PER_REQUEST / batch.length)));
+      const fit = Math.max(1, Math.floor(MAX_VARBINDS_PER_REQUEST / batch.length));
+      const rows = await this.nextRows(batch.map((b) => b.next), Math.min(reps, fit));
+      reps *= 2;
       const done = new Set<number>();
       batch.forEach((b, i) => {
         const list = rows[i];

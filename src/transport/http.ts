@@ -5,8 +5,7 @@
  * classified so the journal and the dry-run can say what to fix.
  */
 import { rootCertificates } from 'node:tls';
-import got, { type Agents } from 'got';
-import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
+import type { Agents } from 'got';
 import type { ProxyChoice } from './proxy.js';
 
 /** Largest reply read from a collector; an acknowledgement is a few dozen bytes. */
@@ -38,9 +37,12 @@ export function messagesUrl(server: string): string {
   return server.replace(/\/+$/, '') + '/v1/messages';
 }
 
-export function buildAgents(proxy: ProxyChoice | null, ca: string | null): Agents {
+// got and hpagent are loaded on the first POST: `amr read` and `amr discover` never
+// send, and loading them costs every command about 10 MB of memory.
+export async function buildAgents(proxy: ProxyChoice | null, ca: string | null): Promise<Agents> {
   const tls = { ca: ca ? [...rootCertificates, ca] : undefined, rejectUnauthorized: true };
   if (!proxy) return {};
+  const { HttpProxyAgent, HttpsProxyAgent } = await import('hpagent');
   // keepAlive makes hpagent send "Connection: keep-alive" on CONNECT; with "close" an
   // NTLM relay (cntlm) cannot finish its handshake with the corporate proxy. The
   // agents are destroyed after each POST, so no socket outlives it.
@@ -53,9 +55,10 @@ export function buildAgents(proxy: ProxyChoice | null, ca: string | null): Agent
 export async function postMessage(req: PostRequest): Promise<PostResult> {
   const started = Date.now();
   const max = req.maxReplyBytes ?? MAX_REPLY_BYTES;
-  const agents = buildAgents(req.proxy, req.ca);
+  const agents = await buildAgents(req.proxy, req.ca);
   let oversized = false;
   try {
+    const { got } = await import('got');
     const request = got.post(messagesUrl(req.server), {
       body: req.body,
       headers: { ...req.headers, 'user-agent': 'amr-agent' },

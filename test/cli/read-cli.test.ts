@@ -39,7 +39,19 @@ describe('amr read', () => {
     expect(r.code).toBe(1);
     const readings = JSON.parse(r.stdout);
     expect(readings.map((x: { ok: boolean }) => x.ok)).toEqual([true, false, true]);
+    // Printed as each finishes, yet in the order given: .2 is done long before .99 times out.
+    expect(readings.map((x: { host: string }) => x.host)).toEqual(['127.0.26.1', '127.0.26.99', '127.0.26.2']);
+    expect(r.stdout).toBe(JSON.stringify(readings, null, 2) + '\n');
     expect(r.stderr).toMatch(/^amr: 127\.0\.26\.99: no SNMP reply/);
+  });
+
+  it('prints summaries in the order the hosts were given, whichever finishes first', async () => {
+    const r = await amr(['read', '127.0.26.98', '127.0.26.2', '127.0.26.1', '--port', String(PORT), '--timeout', '300ms', '--retries', '0']);
+    expect(r.code).toBe(1);
+    const at = (text: string) => r.stdout.indexOf(text);
+    expect(at('127.0.26.98')).toBeGreaterThanOrEqual(0);
+    expect(at('127.0.26.98')).toBeLessThan(at('VD21457943'));
+    expect(at('VD21457943')).toBeLessThan(at(loadExpected('konica_c250i').printerMib.serial!));
   });
 
   it('rejects a bad option with one line and exit code 2', async () => {

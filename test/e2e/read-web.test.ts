@@ -47,6 +47,16 @@ describe('amr read with web pages', () => {
     expect(web.requests.length).toBeGreaterThan(0);
   });
 
+  it('--no-web reads SNMP only: no page is asked for', async () => {
+    const before = web.requests.length;
+    const r = await amr(['read', '127.0.29.1', '--port', String(PORT), '--json', '--no-web']);
+    expect(r.code).toBe(0);
+    const reading = JSON.parse(r.stdout);
+    expect(reading.counters.total.value).toBe(7432);
+    expect(reading.counters.printMono).toBeUndefined();
+    expect(web.requests.length).toBe(before);
+  });
+
   it('[device.X] web = false reads no page', async () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');

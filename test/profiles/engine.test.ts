@@ -125,3 +125,30 @@ describe('sanity checks flag, never hide', () => {
     expect(r.flags.find((f) => f.code === 'counterDecreased')?.path).toBe('counters.printColor');
   });
 });
+
+describe('compiled built-in profiles', () => {
+  test('the build\'s JSON holds exactly what the YAML files say', async () => {
+    // dist is built by `npm test` before vitest runs; the compiled file sits beside dist/profiles/load.js.
+    const dist = await import('../../dist/profiles/load.js' as string) as typeof import('../../src/profiles/load.js');
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(dist.BUILTIN_PROFILE_CACHE)).toBe(true);
+    const compiled = dist.loadProfiles();
+    expect(compiled.length).toBeGreaterThan(10);
+    expect(compiled).toEqual(loadProfiles({ builtinDir: dist.BUILTIN_PROFILE_DIR }));
+  });
+
+  test('a YAML file newer than the compiled JSON wins: an edit needs no rebuild', async () => {
+    const { utimesSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'amr-prof-cache-'));
+    const yaml = join(dir, 'x.yaml');
+    const cache = join(mkdtempSync(join(tmpdir(), 'amr-prof-json-')), 'compiled.json');
+    writeFileSync(yaml, 'name: x\nmatch: { enterprise: [1] }\ndescription: from yaml\n');
+    writeFileSync(cache, JSON.stringify({ 'x.yaml': { name: 'x', match: { enterprise: [1] }, description: 'from cache' } }));
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(yaml, old, old);
+    expect(loadProfiles({ builtinDir: dir, builtinCache: cache })[0]!.description).toBe('from cache');
+    utimesSync(yaml, new Date(), new Date(Date.now() + 60_000));
+    expect(loadProfiles({ builtinDir: dir, builtinCache: cache })[0]!.description).toBe('from yaml');
+    expect(loadProfiles({ builtinDir: dir, builtinCache: join(dir, 'missing.json') })[0]!.description).toBe('from yaml');
+  });
+});
