@@ -3,9 +3,6 @@ import { Option, type Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { parseDuration } from '../config/duration.js';
 import { UserError } from '../errors.js';
-import { progressWriter } from '../discover/progress.js';
-import { formatOthers, formatTable, summaryLine } from '../discover/report.js';
-import { runDiscover } from '../discover/run.js';
 
 interface Opts {
   config?: string;
@@ -57,6 +54,10 @@ export function registerDiscover(program: Command): void {
         if (t === null || t <= 0) throw new UserError(`bad --timeout "${opts.timeout}": use a duration like 1500ms or 2s`);
         timeoutMs = t;
       }
+      // The sweep and its report load only for this command.
+      const { progressWriter } = await import('../discover/progress.js');
+      const { formatOthers, formatTable, summaryLine } = await import('../discover/report.js');
+      const { runDiscover } = await import('../discover/run.js');
       const controller = new AbortController();
       const onSigint = () => controller.abort();
       process.once('SIGINT', onSigint);

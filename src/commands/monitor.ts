@@ -6,7 +6,7 @@ import { UserError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import { parseDuration } from '../config/duration.js';
 import { JOURNAL_FILE, journalDir, matches, parseLines, readJournal, type JournalEntry, type JournalFilter } from '../transport/journal.js';
-import { colorFor } from './send.js';
+import { colorFor } from '../color.js';
 
 interface Opts { config?: string; lines: string; follow?: boolean; channel?: string; result?: string; server?: string; message?: string; errors?: boolean; since?: string; json?: boolean }
 

@@ -1,5 +1,6 @@
 /** `amr read <host...>`: read devices now and print their Readings. */
 import type { Command } from 'commander';
+import { colorFor } from '../color.js';
 import type { Reading } from '../reading/types.js';
 import { addSnmpOptions, snmpSettings, type SnmpCliOptions } from './snmp-options.js';
 
@@ -20,9 +21,9 @@ export function registerRead(program: Command): void {
     const settings = snmpSettings(opts);
     // Loaded here, not at start-up: every other command stays light.
     const { forEachReading } = await import('../reading/read-many.js');
-    const { formatReading, makeChalk } = await import('../reading/format.js');
+    const { formatReading } = await import('../reading/format.js');
     const unique = [...new Set(hosts)];
-    const c = makeChalk();
+    const c = colorFor(process.stdout);
     const out = process.stdout;
     const asArray = opts.json && unique.length > 1;
     // Each Reading is printed (in the order the hosts were given) as soon as it and those

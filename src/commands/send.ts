@@ -1,17 +1,9 @@
 /** `amr send [--dry-run]`: deliver the spool now, or show what would be sent and diagnose every endpoint. */
 import type { Command } from 'commander';
-import chalk, { Chalk } from 'chalk';
+import { colorFor } from '../color.js';
 import { loadConfig } from '../config/load.js';
-import { encodeBody, httpHeaders } from '../transport/codec.js';
-import { flushSpool, openTransport, requireSendable, type Transport } from '../transport/deliver.js';
-import { diagnose, type Diagnosis } from '../transport/diagnose.js';
-import { messagesUrl } from '../transport/http.js';
-import { resolveProxy } from '../transport/proxy.js';
-
-export function colorFor(stream: NodeJS.WriteStream): InstanceType<typeof Chalk> {
-  const on = Boolean(stream.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
-  return new Chalk({ level: on ? Math.max(1, chalk.level) as 1 | 2 | 3 : 0 });
-}
+import type { Transport } from '../transport/deliver.js';
+import type { Diagnosis } from '../transport/diagnose.js';
 
 export function registerSend(program: Command): void {
   program.command('send')
@@ -21,10 +13,13 @@ export function registerSend(program: Command): void {
     .option('--all', 'with --dry-run, print every spooled message in full (default: the first 3)')
     .action(async (opts: { config?: string; dryRun?: boolean; all?: boolean }) => {
       const config = loadConfig(opts.config, { requireFile: true });
+      // The transport (TLS, HTTP, proxy agents) loads only for this command.
+      const { flushSpool, openTransport, requireSendable } = await import('../transport/deliver.js');
       requireSendable(config);
       const transport = openTransport(config, { forSending: true });
       if (opts.dryRun) {
-        showSpool(transport, opts.all === true);
+        await showSpool(transport, opts.all === true);
+        const { diagnose } = await import('../transport/diagnose.js');
         const d = await diagnose(transport);
         printDiagnosis(d, transport);
         process.exitCode = d.primaryOk ? 0 : 1;
@@ -46,7 +41,10 @@ export function registerSend(program: Command): void {
     });
 }
 
-function showSpool(t: Transport, all: boolean): void {
+async function showSpool(t: Transport, all: boolean): Promise<void> {
+  const { encodeBody, httpHeaders } = await import('../transport/codec.js');
+  const { messagesUrl } = await import('../transport/http.js');
+  const { resolveProxy } = await import('../transport/proxy.js');
   const out = process.stdout;
   const c = colorFor(process.stdout);
   const entries = t.spool.list();

@@ -13,12 +13,7 @@ import { defaultDataDir } from '../config/paths.js';
 import { parseDuration } from '../config/duration.js';
 import { UserError } from '../errors.js';
 import type { Config } from '../config/types.js';
-import { currentHolder, describeHolder } from '../schedule/lock.js';
-import { readRunRecords } from '../schedule/run-log.js';
-import {
-  installTask, isRegistered, planTask, spawnRunner, uninstallTask,
-  type CommandRunner, type HostFacts,
-} from '../schedule/install.js';
+import type { CommandRunner, HostFacts } from '../schedule/install.js';
 import {
   checkEvery, checkTaskName, DEFAULT_BOOT_DELAY_MS, DEFAULT_TASK_NAME, type TaskPlatform, type TaskSpec,
 } from '../schedule/task-spec.js';
@@ -148,7 +143,11 @@ function addCommon(cmd: Command): Command {
 
 export function registerTask(program: Command, deps: Partial<TaskCommandDeps> = {}): void {
   const out = deps.out ?? ((t: string) => { process.stdout.write(t); });
-  const runner = deps.runner ?? spawnRunner;
+  // The scheduler plans (and child_process) load only when a task command runs.
+  const load = async () => {
+    const install = await import('../schedule/install.js');
+    return { ...install, runner: deps.runner ?? install.spawnRunner };
+  };
 
   addCommon(program.command('install-task').alias('install')
     .description('Schedule amr run: every [schedule] every and shortly after start-up (Task Scheduler, systemd timer or launchd)'))
@@ -160,6 +159,7 @@ export function registerTask(program: Command, deps: Partial<TaskCommandDeps> = 
     .action(async (opts: TaskOptions) => {
       const host = hostFacts(opts.platform, deps);
       const { spec, warning } = buildSpec(opts, host);
+      const { installTask, planTask, runner } = await load();
       const plan = planTask(spec, host);
       if (opts.print) {
         out(plan.printed);
@@ -175,6 +175,7 @@ export function registerTask(program: Command, deps: Partial<TaskCommandDeps> = 
     .description('Remove the scheduled task (the data folder stays)'))
     .action(async (opts: TaskOptions) => {
       const host = hostFacts(opts.platform, deps);
+      const { planTask, runner, uninstallTask } = await load();
       const plan = planTask(removalSpec(opts, host), host);
       const removed = await uninstallTask(plan, host, runner);
       out(removed ? `removed the scheduled task "${opts.name}"; the data folder stays\n` : `no scheduled task "${opts.name}" was registered\n`);
@@ -185,6 +186,9 @@ export function registerTask(program: Command, deps: Partial<TaskCommandDeps> = 
     .action(async (opts: TaskOptions) => {
       const host = hostFacts(opts.platform, deps);
       const spec = removalSpec(opts, host);
+      const { isRegistered, planTask, runner } = await load();
+      const { currentHolder, describeHolder } = await import('../schedule/lock.js');
+      const { readRunRecords } = await import('../schedule/run-log.js');
       const plan = planTask(spec, host);
       if (!(await isRegistered(plan, host, runner))) {
         throw new UserError(`no scheduled task "${opts.name}" is registered: run amr install-task`, 1);

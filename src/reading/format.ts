@@ -1,11 +1,6 @@
 /** Human output of a Reading: a compact summary, and with --explain each value's source. */
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import type { Reading, Supply } from './types.js';
-
-export function makeChalk(stream: NodeJS.WriteStream = process.stdout): ChalkInstance {
-  const color = !process.env.NO_COLOR && stream.isTTY === true;
-  return new Chalk({ level: color ? 1 : 0 });
-}
 
 function bar(percent: number, width = 10): string {
   const filled = Math.round((percent / 100) * width);
