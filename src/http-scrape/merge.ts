@@ -5,6 +5,7 @@
  * Page problems become flags with code "web-note" so `amr read --explain` shows them.
  */
 import type { Counter, Reading, Supply } from '../reading/types.js';
+import { levelOf } from '../reading/supply-level.js';
 import type { WebResult, WebValue } from './types.js';
 
 /** Supply levels from pages are often rounded differently from SNMP; within this, they agree. */
@@ -48,8 +49,11 @@ export function mergeWeb(reading: Reading, web: WebResult): Reading {
         disagree(path, have.value, v);
       }
     } else if (t.kind === 'supply') {
-      const pct = v.value as number;
+      // Pages give what is left: of a container, or of a receptacle's space (a maintenance
+      // box's service life). levelOf turns it into the Reading's percent, as for SNMP.
       const i = r.supplies.findIndex((s) => sameSupply(s, t.type, t.color));
+      const level = levelOf({ type: t.type, supplyClass: i >= 0 ? r.supplies[i]!.class : null, max: 100, level: v.value as number, unit: 'percent' });
+      const pct = level.levelPercent!;
       if (i >= 0) {
         const s = r.supplies[i]!;
         if (s.levelPercent === null) {
@@ -66,14 +70,13 @@ export function mergeWeb(reading: Reading, web: WebResult): Reading {
           index,
           description: `${t.color ? `${t.color} ` : ''}${t.type} (web page)`,
           type: t.type,
-          class: 'consumed',
+          class: level.cls,
           color: t.color,
           unit: 'percent',
           max: 100,
-          level: pct,
+          level: v.value as number,
           levelPercent: pct,
-          // Only what the number itself says; thresholds for "low" are the printer's, not ours.
-          state: pct === 0 ? 'empty' : 'ok',
+          state: level.state,
         });
         r.sources[`supplies[${r.supplies.length - 1}]`] = src(v);
       }

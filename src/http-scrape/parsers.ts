@@ -84,10 +84,12 @@ const epsonInkTanks: Parser = ({ $ }) => {
   const out: RawValue[] = [];
   $('li.tank').each((i, el) => {
     const li = $(el);
-    if (li.find('.mbicn').length) return;
-    const code = li.find('.clrname').first().text().trim();
-    const color = colorName(code);
-    if (!color) return;
+    // The maintenance box (waste ink) is drawn like a tank, marked by its icon; its bar is
+    // the service life left, i.e. the receptacle's remaining space (RFC 3805's level).
+    const box = li.find('.mbicn').length > 0;
+    const code = box ? 'maintenance box' : li.find('.clrname').first().text().trim();
+    const color = box ? null : colorName(code);
+    if (!box && !color) return;
     const img = li.find('div.tank img').first();
     let px: string | undefined = img.attr('height');
     if (px === undefined) {
@@ -97,7 +99,7 @@ const epsonInkTanks: Parser = ({ $ }) => {
     if (px === undefined) return;
     // Only plain whole pixel counts are scaled; anything else goes through as-is and is refused.
     const raw = /^\d{1,3}$/.test(px) ? String(Number(px) * 2) : px;
-    out.push({ target: { kind: 'supply', type: 'ink', color }, raw, selector: `li.tank[${i}] img@height x2 (${code})` });
+    out.push({ target: { kind: 'supply', type: box ? 'wasteInk' : 'ink', color }, raw, selector: `li.tank[${i}] img@height x2 (${code})` });
   });
   return out;
 };

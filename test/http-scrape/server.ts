@@ -33,7 +33,7 @@ export function files(map: Record<string, { file: string; type?: string }>): Rec
 export async function startServer(
   host: string,
   routes: Record<string, Handler>,
-  opts: { tls?: boolean } = {},
+  opts: { tls?: boolean; port?: number } = {},
 ): Promise<TestServer> {
   const requests: TestServer['requests'] = [];
   const handle = (req: IncomingMessage, res: ServerResponse) => {
@@ -51,7 +51,7 @@ export async function startServer(
   }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, host, () => resolve());
+    server.listen(opts.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   return {

@@ -124,7 +124,11 @@ describe('Epson', () => {
     expect(m.flags).toEqual([]);
     expect(m.supplies.map((s) => [s.color, s.type, s.levelPercent])).toEqual([
       ['black', 'ink', 96], ['cyan', 'ink', 64], ['magenta', 'ink', 88], ['yellow', 'ink', 76],
+      [null, 'wasteInk', 12],
     ]);
+    // The maintenance box bar (44 px of 50) is its service life left: 88 % of the space
+    // remains, so the receptacle is 12 % full, as RFC 3805 receptacles are reported.
+    expect(m.supplies[4]).toMatchObject({ class: 'receptacle', state: 'ok', level: 88 });
   });
 });
 
@@ -175,6 +179,97 @@ describe('Lexmark', () => {
     const web = await scrapeDevice(reading, { ...opts(server.baseUrl), deviceWeb: true });
     const m = mergeWeb(reading, web);
     expect(m.counters.total).toEqual({ value: 23456, unit: 'impressions' });
+  });
+});
+
+describe('Xerox', () => {
+  it('Usage Counters page (English) fills black/colour, copied/printed, large, fax and images sent', async () => {
+    server = await startServer('127.77.8.12', files({ '/counters/usage.php': { file: 'xerox/usage-en.html' } }));
+    const reading = snmpReading('Xerox', 'WorkCentre 7855', 128406);
+    const web = await scrapeDevice(reading, opts(server.baseUrl));
+    expect(web.profile).toBe('xerox-ews-usage');
+    expect(web.notes).toEqual([]);
+    const m = mergeWeb(reading, web);
+    const v = (k: keyof typeof m.counters) => m.counters[k]?.value;
+    expect([v('total'), v('mono'), v('color')]).toEqual([128406, 97115, 31291]);
+    expect([v('copyMono'), v('printMono'), v('copyColor'), v('printColor')]).toEqual([21904, 75211, 4087, 27204]);
+    expect([v('copy'), v('print')]).toEqual([21904 + 4087, 75211 + 27204]);
+    expect(v('large')).toBe(2318); // "Large Impressions", not "Black Large Impressions" or "Color Large Impressions"
+    expect(v('fax')).toBe(3390);
+    expect(m.counters.scan).toEqual({ value: 12655 + 2113, unit: 'scans' });
+    expect(m.extraCounters.emailImagesSent).toEqual({ value: 12655, unit: 'scans' });
+    expect(m.flags).toEqual([]); // the page's total agrees with SNMP's
+    expect(m.sources['counters.printColor']).toBe(`web:${server.baseUrl}/counters/usage.php label /^(Colou?r Printed Impressions|Antall utskrevne fargetrykk)$/`);
+  });
+
+  it('the saved AltaLink page (Norwegian interface) is read the same way', async () => {
+    server = await startServer('127.77.8.13', files({ '/counters/usage.php': { file: 'xerox/usage-nb.html' } }));
+    const reading = snmpReading('Xerox', 'AltaLink C8055', 556284);
+    const m = mergeWeb(reading, await scrapeDevice(reading, opts(server.baseUrl)));
+    const v = (k: keyof typeof m.counters) => m.counters[k]?.value;
+    expect([v('mono'), v('color'), v('copyMono'), v('printMono'), v('copyColor'), v('printColor')])
+      .toEqual([401239, 155045, 67287, 333952, 22384, 132661]);
+    expect(v('large')).toBe(6323); // the section row, before its black (1762) and colour (4561) rows
+    expect(m.extraCounters.emailImagesSent?.value).toBe(19717);
+    expect(m.counters.fax).toBeUndefined(); // the page has no fax-impressions row
+    expect(m.flags).toEqual([]);
+  });
+
+  it('a page in a language the rules do not know gives a note, not a wrong value', async () => {
+    server = await startServer('127.77.8.14', { '/counters/usage.php': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<table class="tableDiv"><tr class="odd"><td>Impressions totales</td><td>100</td></tr></table>');
+    } });
+    const reading = snmpReading('Xerox', 'AltaLink C8055', 100);
+    const web = await scrapeDevice(reading, opts(server.baseUrl));
+    expect(web.values).toEqual([]);
+    expect(web.notes).toEqual([expect.stringMatching(/none of the expected values found/)]);
+  });
+});
+
+describe('Canon', () => {
+  it('Check Counter page on imageRUNNER ADVANCE (/rps/) fills mono, colour, copy, print and scan by counter id', async () => {
+    server = await startServer('127.77.8.15', files({ '/rps/dcounter.cgi?CorePGTAG=14': { file: 'canon/dcounter.html' } }));
+    const reading = snmpReading('Canon', 'iR-ADV C5235', 67911);
+    const web = await scrapeDevice(reading, opts(server.baseUrl));
+    expect(web.profile).toBe('canon-remote-ui-counters');
+    expect(web.notes).toEqual([]);
+    const m = mergeWeb(reading, web);
+    expect(m.counters).toEqual({
+      total: { value: 67911, unit: 'impressions' },
+      mono: { value: 24653, unit: 'impressions' },
+      color: { value: 1107 + 42151, unit: 'impressions' },
+      copy: { value: 21874, unit: 'impressions' },
+      print: { value: 46037, unit: 'impressions' },
+      scan: { value: 9342, unit: 'scans' },
+    });
+    expect(m.flags).toEqual([]);
+    // The older page is only asked for when the ADVANCE one gave nothing.
+    expect(server.requests.map((r) => r.url)).toEqual(['/rps/dcounter.cgi?CorePGTAG=14']);
+  });
+
+  it('older imageRUNNER: the /rps/ page is absent (404, no note), /dcounter.cgi is read', async () => {
+    server = await startServer('127.77.8.16', files({ '/dcounter.cgi': { file: 'canon/dcounter.html' } }));
+    const reading = snmpReading('Canon', 'iR C3200', null);
+    const web = await scrapeDevice(reading, opts(server.baseUrl));
+    expect(web.notes).toEqual([]);
+    expect(mergeWeb(reading, web).counters.total).toEqual({ value: 67911, unit: 'impressions' });
+    expect(server.requests.map((r) => r.url)).toEqual(['/rps/dcounter.cgi?CorePGTAG=14', '/dcounter.cgi']);
+  });
+
+  it('a device that wants a login gives a note and no value', async () => {
+    server = await startServer('127.77.8.17', {
+      '/rps/dcounter.cgi?CorePGTAG=14': (_req, res) => { res.writeHead(302, { location: '/login.html' }); res.end(); },
+      '/login.html': (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<form method="post" action="/login"><input name="deptid"><input type="password" name="password"></form>');
+      },
+    });
+    const reading = snmpReading('Canon', 'iR-ADV C5235', 67911);
+    const web = await scrapeDevice(reading, opts(server.baseUrl));
+    expect(web.values).toEqual([]);
+    expect(web.notes.join('\n')).toMatch(/login form/);
+    expect(server.requests.every((r) => r.method === 'GET')).toBe(true);
   });
 });
 
