@@ -130,6 +130,19 @@ describe('Epson', () => {
     // remains, so the receptacle is 12 % full, as RFC 3805 receptacles are reported.
     expect(m.supplies[4]).toMatchObject({ class: 'receptacle', state: 'ok', level: 88 });
   });
+
+  it('the saved Dutch usage page (XP-4200) is read with the same rules', async () => {
+    server = await startServer('127.77.8.18', files({ '/PRESENTATION/ADVANCED/INFO_MENTINFO/TOP': { file: 'epson/MENTINFO-TOP-dutch.html' } }));
+    const reading = snmpReading('Epson', 'XP-4200 Series', null);
+    const web = await scrapeDevice(reading, opts(server.baseUrl));
+    expect(web.notes).toEqual([]);
+    expect(mergeWeb(reading, web).counters).toEqual({
+      total: { value: 10, unit: 'pages' }, mono: { value: 2, unit: 'pages' }, color: { value: 8, unit: 'pages' },
+      duplex: { value: 0, unit: 'pages' }, copyMono: { value: 0, unit: 'pages' }, copyColor: { value: 0, unit: 'pages' },
+      printMono: { value: 0, unit: 'pages' }, printColor: { value: 4, unit: 'pages' },
+      fax: { value: 0, unit: 'pages' }, scan: { value: 0, unit: 'scans' },
+    });
+  });
 });
 
 describe('Samsung', () => {
