@@ -5,11 +5,13 @@
 import * as cheerio from 'cheerio';
 import type { CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
-import { COUNTER_KEYS } from '../reading/types.js';
 import { parseJsObject } from './jsobject.js';
 import { parseCount, parsePercent, parseText } from './numbers.js';
 import { PARSERS, type RawValue } from './parsers.js';
+import { targetName, targetOf } from './targets.js';
 import type { FindSpec, PageSpec, ValueRule, WebTarget, WebValue } from './types.js';
+
+export { targetName, targetOf };
 
 export interface PageDoc {
   body: string;
@@ -150,26 +152,6 @@ function find(doc: PageDoc, f: FindSpec): unknown {
     return m[1] ?? m[0];
   }
   return text;
-}
-
-export function targetOf(rule: ValueRule): WebTarget | null {
-  const unit = rule.unit ?? 'impressions';
-  if (rule.counter !== undefined) {
-    return (COUNTER_KEYS as readonly string[]).includes(rule.counter) ? { kind: 'counter', key: rule.counter, unit } : null;
-  }
-  if (rule.extra !== undefined) return { kind: 'extra', name: rule.extra, unit };
-  if (rule.supply !== undefined) return { kind: 'supply', type: rule.supply.type, color: rule.supply.color ?? null };
-  if (rule.identity !== undefined) return { kind: 'identity', field: rule.identity };
-  return null;
-}
-
-export function targetName(t: WebTarget): string {
-  switch (t.kind) {
-    case 'counter': return `counters.${t.key}`;
-    case 'extra': return `extraCounters.${t.name}`;
-    case 'supply': return `supply ${t.color ? `${t.color} ` : ''}${t.type}`;
-    case 'identity': return `identity.${t.field}`;
-  }
 }
 
 /** Check a raw value for its target; the kept value or a reason. */

@@ -4,6 +4,7 @@
  */
 import type { Reading } from '../reading/types.js';
 import { loadWebProfiles, matchWebProfile } from './profiles.js';
+import { pageTargets, readingHas, targetName } from './targets.js';
 import type { PageSpec, ScrapeOptions, WebProfile, WebResult } from './types.js';
 
 /** Whether a device's pages are read: device switch first, then site switch and the profile's default. */
@@ -26,10 +27,6 @@ export function baseUrlFor(reading: Reading, o: ScrapeOptions): string {
 
 type Extract = typeof import('./extract.js');
 
-function pageTargets(p: PageSpec, { targetOf, targetName }: Extract): string[] {
-  return (p.values ?? []).map(targetOf).filter((t) => t !== null).map((t) => targetName(t!));
-}
-
 function pageHeaders(p: PageSpec, base: string): Record<string, string> | undefined {
   if (!p.headers) return undefined;
   const out: Record<string, string> = {};
@@ -47,12 +44,18 @@ export async function scrapeDevice(reading: Reading, o: ScrapeOptions): Promise<
   if (!webWanted(profile, o)) return result;
   const base = baseUrlFor(reading, o);
   const got = new Set<string>();
+  // A page whose every value SNMP already gave adds nothing: it is not asked for.
+  const pages = profile!.pages.filter((page) => {
+    const targets = pageTargets(page);
+    return targets.length === 0 || !targets.every((t) => readingHas(reading, t));
+  });
+  if (pages.length === 0) return result;
   // The HTTP client and the HTML parser load only for devices whose pages are read:
   // a fleet read without web pages stays small.
   const { fetchPage } = await import('./fetch.js');
   let ex: Extract | null = null;
-  for (const page of profile!.pages) {
-    if (page.onlyIfMissing && ex && pageTargets(page, ex).some((t) => got.has(t))) continue;
+  for (const page of pages) {
+    if (page.onlyIfMissing && pageTargets(page).some((t) => got.has(targetName(t)))) continue;
     const url = base + page.path;
     const r = await fetchPage(url, {
       timeoutMs: o.timeoutMs,
@@ -67,7 +70,7 @@ export async function scrapeDevice(reading: Reading, o: ScrapeOptions): Promise<
       if (page.optional && (r.status === 404 || r.status === 410)) continue;
       result.notes.push(`${url}: ${r.note}`);
       if (r.fatal) {
-        const left = profile!.pages.length - result.pages.length;
+        const left = pages.length - result.pages.length;
         if (left > 0) result.notes.push(`${base}: ${left} more page(s) skipped after that`);
         break;
       }
@@ -84,7 +87,7 @@ export async function scrapeDevice(reading: Reading, o: ScrapeOptions): Promise<
     if (values.length === 0 && notes.length === 0) {
       result.notes.push(`${url}: none of the expected values found (other firmware or language?)`);
     }
-    for (const v of values) got.add(ex.targetName(v.target));
+    for (const v of values) got.add(targetName(v.target));
     result.values.push(...values);
   }
   return result;

@@ -297,6 +297,17 @@ describe('switches', () => {
     expect((await scrapeDevice(reading, { ...opts(server.baseUrl), enabled: false, deviceWeb: true })).values.length).toBeGreaterThan(0);
   });
 
+  it('a page whose every value SNMP already gave is not asked for', async () => {
+    server = await startServer('127.77.8.19', files({ '/cgi-bin/dynamic/printer/config/reports/deviceinfo.html': { file: 'lexmark/deviceinfo.html' } }));
+    const covered = await scrapeDevice(snmpReading('Lexmark', 'E360dn', 23456), { ...opts(server.baseUrl), deviceWeb: true });
+    expect(covered).toMatchObject({ values: [], notes: [], pages: [] });
+    expect(server.requests).toEqual([]);
+    // without the SNMP total the same page is read
+    const missing = await scrapeDevice(snmpReading('Lexmark', 'E360dn', null), { ...opts(server.baseUrl), deviceWeb: true });
+    expect(missing.values.length).toBe(1);
+    expect(server.requests.length).toBe(1);
+  });
+
   it('a vendor without a web profile is left alone', async () => {
     const web = await scrapeDevice(snmpReading('Oki', 'C332', 5), opts('http://127.77.8.11:9'));
     expect(web).toMatchObject({ profile: null, values: [], notes: [], pages: [] });
