@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amr } from '../helpers/cli.js';
 import { startFleet, type Fleet } from '../helpers/fleet.js';
+import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
+import { parseSnmprec } from '../../src/snmp/snmprec.js';
 import { files, startServer, type TestServer } from '../http-scrape/server.js';
 
 const PORT = 16168;
@@ -42,21 +44,39 @@ const VENDORS: Array<{ vendor: string; recording: string; pages: Parameters<type
   }, expect: [/copy\s+21,874 impressions\s+<- web:http:\/\/127\.0\.31\.\d+\/rps\/dcounter\.cgi/] },
 ];
 
+// No Lexmark recording is public in shared/: a stub built for this test (identity only,
+// no page counter in SNMP), enough for amr to know the vendor and model.
+const LEXMARK = '127.0.31.50';
+const LEXMARK_STUB = [
+  '1.3.6.1.2.1.1.1.0|4|Lexmark E360dn version NR.APS.N436 kernel 2.6.10 All-N-1',
+  '1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.641.1.5.7.6.5',
+  '1.3.6.1.2.1.1.3.0|67|123456',
+  '1.3.6.1.2.1.1.5.0|4|lexmark-e360',
+  '1.3.6.1.2.1.25.3.2.1.2.1|6|1.3.6.1.2.1.25.3.1.5',
+  '1.3.6.1.2.1.25.3.2.1.3.1|4|Lexmark E360dn',
+].join('\n');
+
 let fleet: Fleet;
+let lexmark: Simulator;
 const servers: TestServer[] = [];
+let lexmarkWeb: TestServer;
 let config: string;
 
 beforeAll(async () => {
   if (process.getuid?.() !== 0) throw new Error('this test binds port 80 on 127.0.31.x and must run as root (CI does)');
   fleet = await startFleet('127.0.31', PORT, VENDORS.map((v) => v.recording));
   for (const v of VENDORS) servers.push(await startServer(fleet.address.get(v.recording)!, files(v.pages), { port: 80 }));
-  // Brother's page is off by default (it only repeats the total); the recording has no total, so switch it on.
+  lexmark = await startSimulator({ devices: [{ address: LEXMARK, port: PORT, name: 'lexmark-stub', varbinds: parseSnmprec(LEXMARK_STUB) }] });
+  lexmarkWeb = await startServer(LEXMARK, files({ '/cgi-bin/dynamic/printer/config/reports/deviceinfo.html': { file: 'lexmark/deviceinfo.html' } }), { port: 80 });
+  // Brother's and Lexmark's pages are off by default (they only repeat the total); these
+  // devices give no total by SNMP, so the dealer switches them on.
   config = join(mkdtempSync(join(tmpdir(), 'amr-webv-')), 'config.ini');
-  writeFileSync(config, `[agent]\ncustomer = X\n[device.${fleet.address.get('brother')}]\nweb = true\n`);
+  writeFileSync(config, `[agent]\ncustomer = X\n[device.${fleet.address.get('brother')}]\nweb = true\n[device.${LEXMARK}]\nweb = true\n`);
 });
 afterAll(async () => {
   await fleet?.sim.stop();
-  for (const s of servers) await s.close();
+  await lexmark?.stop();
+  for (const s of [...servers, lexmarkWeb]) await s?.close();
 });
 
 describe('amr read --explain shows web values for every covered vendor', () => {
@@ -72,4 +92,11 @@ describe('amr read --explain shows web values for every covered vendor', () => {
       expect(server.requests.every((q) => q.method === 'GET')).toBe(true);
     });
   }
+
+  it('Lexmark (built identity stub)', async () => {
+    const r = await amr(['read', LEXMARK, '--port', String(PORT), '--explain', '--config', config]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/total\s+23,456 impressions\s+<- web:http:\/\/127\.0\.31\.50\/cgi-bin\/dynamic\/printer\/config\/reports\/deviceinfo\.html/);
+    expect(lexmarkWeb.requests.map((q) => q.method)).toEqual(['GET']);
+  });
 });
