@@ -1,12 +1,17 @@
 /**
  * The short identification step a responder gets: one GETNEXT round for the standard
  * objects (system group, first hrDevice row, first MAC, Printer-MIB presence and serial),
- * a few more only if the first interface has no MAC, and one GET of the vendor's own
- * serial/model OIDs. Written against two abstract operations so the same plan runs
- * over UDP (sweep.ts) and over a recording (tests, and anyone classifying offline).
+ * a few more only if the first interface has no MAC, and one GET of the serial/model OIDs
+ * of the vendor profile the device matches (profiles/*.yaml: the same identity rules a
+ * full read applies, so discovery and reading key a device by the same serial).
+ * Written against two abstract operations so the same plan runs over UDP (sweep.ts)
+ * and over a recording (tests, and anyone classifying offline).
  */
-import { inSubtree, isException, type Varbind } from '../snmp/types.js';
-import { identifyVendor, serialFromDescr, vendorOids } from '../vendors/identify.js';
+import { identityOids, readIdentity } from '../profiles/identity.js';
+import { selectProfile } from '../profiles/select.js';
+import type { Profile } from '../profiles/types.js';
+import { compareOids, inSubtree, isException, type Varbind } from '../snmp/types.js';
+import { VarbindTable } from '../snmp/varbind-table.js';
 import { cleanSerial } from '../reading/serial.js';
 
 export const OID = {
@@ -75,7 +80,7 @@ function under(vb: Varbind | null | undefined, prefix: string): vb is Varbind {
 }
 
 /** Run the identification plan; never throws for missing objects, only for transport errors. */
-export async function identifyDevice(ops: SnmpOps): Promise<DeviceFacts> {
+export async function identifyDevice(ops: SnmpOps, profiles: readonly Profile[]): Promise<DeviceFacts> {
   const a = await ops.getNext(STEP_A);
   const f: DeviceFacts = {};
   const exact = (i: number, oid: string) => (a[i]?.oid === oid ? text(a[i]) : undefined);
@@ -114,36 +119,28 @@ export async function identifyDevice(ops: SnmpOps): Promise<DeviceFacts> {
     }
     macVb = (await ops.getNext([macVb.oid]))[0];
   }
-  // Vendor OIDs: serial and model where the standard objects lack them.
-  const first = identifyVendor({ sysObjectID: f.sysObjectID, sysDescr: f.sysDescr, hrDeviceDescr: f.hrDeviceDescr });
-  if (first) {
-    const { serialOids, modelOids } = vendorOids(first.vendor);
-    const ask = [...serialOids, ...modelOids];
-    if (ask.length) {
-      const b = await ops.get(ask);
-      if (!f.serial) {
-        for (let i = 0; i < serialOids.length; i++) {
-          const s = cleanSerial(text(b[i]));
-          if (s) {
-            f.serial = s;
-            f.serialFrom = serialOids[i];
-            break;
-          }
-        }
-      }
-      for (let i = 0; i < modelOids.length; i++) {
-        const t = text(b[serialOids.length + i]);
-        if (!t || t === '<private>') continue;
-        if (/(?:^|;)\s*(?:MDL|MODEL|MFG|MANUFACTURER)\s*:/i.test(t)) f.deviceId ??= t;
-        else f.vendorModel ??= t;
+  // The vendor profile's serial and model where the standard objects lack them.
+  const system = [a[0], a[1]].filter((vb): vb is Varbind => !!vb && (vb.oid === OID.sysDescr || vb.oid === OID.sysObjectID));
+  const profile = selectProfile(system, [...profiles]);
+  if (profile) {
+    const modelOids = identityOids(profile, ['model']);
+    const ask = identityOids(profile, ['serial', 'model']);
+    const b = ask.length ? await ops.get(ask) : [];
+    const table = new VarbindTable([...system, ...b.filter((vb): vb is Varbind => vb !== null)]);
+    if (!f.serial) {
+      const s = readIdentity(profile, table, 'serial');
+      if (s) {
+        f.serial = s.value;
+        f.serialFrom = s.from;
       }
     }
-    if (!f.serial && f.sysDescr) {
-      const s = cleanSerial(serialFromDescr(first.vendor, f.sysDescr));
-      if (s) {
-        f.serial = s;
-        f.serialFrom = 'sysDescr';
-      }
+    // Model texts go to the vendor table's model rules (src/vendors), which also read
+    // IEEE 1284 device-ID strings.
+    for (const oid of modelOids) {
+      const t = text(table.get(oid));
+      if (!t || t === '<private>') continue;
+      if (/(?:^|;)\s*(?:MDL|MODEL|MFG|MANUFACTURER)\s*:/i.test(t)) f.deviceId ??= t;
+      else f.vendorModel ??= t;
     }
   }
   return f;
@@ -159,7 +156,7 @@ export function recordingOps(varbinds: readonly Varbind[]): SnmpOps {
     let hi = sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (cmp(sorted[mid]!.oid, oid) <= 0) lo = mid + 1;
+      if (compareOids(sorted[mid]!.oid, oid) <= 0) lo = mid + 1;
       else hi = mid;
     }
     return sorted[lo] ?? null;
@@ -168,14 +165,4 @@ export function recordingOps(varbinds: readonly Varbind[]): SnmpOps {
     getNext: async (oids) => oids.map(next),
     get: async (oids) => oids.map((o) => byOid.get(o) ?? null),
   };
-}
-
-function cmp(a: string, b: string): number {
-  const pa = a.split('.');
-  const pb = b.split('.');
-  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
-    const d = Number(pa[i]) - Number(pb[i]);
-    if (d) return d;
-  }
-  return pa.length - pb.length;
 }

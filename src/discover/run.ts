@@ -6,6 +6,7 @@ import { networkInterfaces } from 'node:os';
 import type { Config } from '../config/types.js';
 import { defaultDataDir } from '../config/paths.js';
 import { UserError } from '../errors.js';
+import { loadProfiles } from '../profiles/load.js';
 import { credentialsFromConfig } from './credentials.js';
 import { ownSubnets, type InterfaceList } from './interfaces.js';
 import { inventoryPath, loadInventory, mergeInventory, saveInventory, type InventoryDevice } from './inventory.js';
@@ -70,7 +71,7 @@ export async function runDiscover(o: DiscoverOptions): Promise<DiscoverResult> {
   }
 
   const result = await sweep({
-    targets, port: o.port ?? cfg.snmp.port, credentials,
+    targets, port: o.port ?? cfg.snmp.port, credentials, profiles: loadProfiles({ dataDir: cfg.agent.data_dir ?? undefined }),
     rate: o.rate ?? cfg.discovery.rate, timeoutMs: o.timeoutMs ?? cfg.discovery.timeout, retries: o.retries ?? cfg.discovery.retries,
     signal: o.signal, onProgress: o.onProgress, bindAddress: o.bindAddress,
   });

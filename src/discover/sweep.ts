@@ -15,6 +15,8 @@ import { classify, type Classification } from './classify.js';
 import { PROBE_ID_BASE, SweepClient, communitySession, engineFromReport, v3Session, type Counters, type EngineInfo } from './client.js';
 import { credentialRef, type Credential, type CredentialRef } from './credentials.js';
 import { OID, PROBE_OIDS, identifyDevice, type DeviceFacts } from './identify.js';
+import { loadProfiles } from '../profiles/load.js';
+import type { Profile } from '../profiles/types.js';
 import { probeTemplate, type ProbeTemplate } from './probe-packets.js';
 import { intToIp, ipToInt, type TargetSet } from './targets.js';
 
@@ -30,6 +32,8 @@ export interface SweepOptions {
   identify?: boolean;
   /** Responders identified at the same time (default 64). */
   identifyConcurrency?: number;
+  /** Vendor profiles whose identity rules give serial and model; default: the built-ins. */
+  profiles?: readonly Profile[];
   bindAddress?: string;
   signal?: AbortSignal;
   onProgress?: (p: SweepProgress) => void;
@@ -90,6 +94,7 @@ const PENDING = 0, ANSWERED = 1, FINISHED = 2;
 
 export async function sweep(o: SweepOptions): Promise<SweepResult> {
   const started = performance.now();
+  const profiles = o.profiles ?? loadProfiles();
   const N = o.targets.count;
   const v3Users = o.credentials.filter((c): c is Extract<Credential, { kind: 'v3' }> => c.kind === 'v3');
   const stages: Stage[] = [];
@@ -290,7 +295,7 @@ export async function sweep(o: SweepOptions): Promise<SweepResult> {
     let facts = seed;
     let identified = false;
     if (ops && !stop) {
-      const got = await identifyDevice(ops);
+      const got = await identifyDevice(ops, profiles);
       if (got.sysDescr !== undefined || got.sysObjectID !== undefined || got.printerMibOid !== undefined) {
         facts = { ...seed, ...stripUndefined(got) };
         identified = true;

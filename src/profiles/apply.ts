@@ -3,15 +3,15 @@
  * standard MIBs. Pure: varbinds and profile in, the Reading mutated in place, every
  * value's origin written to reading.sources ("profile NAME: OID").
  */
-import { cleanSerial } from '../reading/serial.js';
 import type { Counter, CounterKey, CounterUnit, Reading, Supply, SupplyState } from '../reading/types.js';
 import type { Varbind } from '../snmp/types.js';
 import { LOW_PERCENT } from '../reading/supply-level.js';
 import { checkCounters } from './checks.js';
-import type { CounterSpec, Profile, SupplyRule, TableCounter, ValueSpec } from './types.js';
+import type { CounterSpec, Profile, SupplyRule, TableCounter } from './types.js';
 import { parseExpression } from './validate.js';
 import { VarbindTable } from '../snmp/varbind-table.js';
-import { SYS_DESCR, cleanDescription, deviceIdField, numberOf, regex, textOf } from './values.js';
+import { readIdentity } from './identity.js';
+import { SYS_DESCR, cleanDescription, numberOf, regex, textOf } from './values.js';
 
 interface Found { value: number; unit: CounterUnit; oids: string[] }
 
@@ -25,33 +25,14 @@ export function applyProfile(reading: Reading, varbinds: VarbindTable | Varbind[
   checkCounters(reading, previous);
 }
 
-function readSpec(idx: VarbindTable, spec: ValueSpec): { value: string; from: string } | null {
-  let text = spec.sysDescr ? textOf(idx.get(SYS_DESCR)) : spec.oid ? textOf(idx.get(spec.oid)) : null;
-  if (text === null) return null;
-  if (spec.field) text = deviceIdField(text, spec.field);
-  if (text !== null && spec.pattern) {
-    const m = regex(spec.pattern).exec(text);
-    text = m ? (m[1] ?? m[0]).trim() : null;
-  }
-  if (!text || /^<private>$/i.test(text)) return null;
-  return { value: text, from: spec.sysDescr ? 'sysDescr' : spec.oid! };
-}
-
 function applyIdentity(reading: Reading, idx: VarbindTable, profile: Profile, src: (w: string) => string): void {
   for (const field of ['serial', 'model', 'firmware'] as const) {
-    const specs = profile.identity?.[field];
-    if (!specs) continue;
     const current = reading.identity[field];
     if (current && !profile.identityOverride?.includes(field)) continue;
-    for (const spec of specs) {
-      const got = readSpec(idx, spec);
-      // A vendor serial passes the same rule as the Printer-MIB's: devices are keyed by it.
-      const value = got && (field === 'serial' ? cleanSerial(got.value) : got.value);
-      if (!got || !value) continue;
-      reading.identity[field] = value;
-      reading.sources[`identity.${field}`] = src(got.from);
-      break;
-    }
+    const got = readIdentity(profile, idx, field);
+    if (!got) continue;
+    reading.identity[field] = got.value;
+    reading.sources[`identity.${field}`] = src(got.from);
   }
   if (!reading.identity.vendor && profile.vendor) {
     reading.identity.vendor = profile.vendor;

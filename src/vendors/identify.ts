@@ -13,9 +13,6 @@ interface VendorSpec {
   descr?: Array<{ match: string; kind?: string }>;
   brands?: Array<{ brand: string; match: string }>;
   models?: Array<{ from: string; match: string }>;
-  serials?: string[];
-  serialOids?: string[];
-  modelOids?: string[];
   mfp?: string;
 }
 
@@ -25,9 +22,6 @@ interface CompiledVendor {
   descr: Array<{ re: RegExp; kind: DeviceKind | null }>;
   brands: Array<{ brand: string; re: RegExp }>;
   models: Array<{ from: ModelSource; re: RegExp }>;
-  serials: RegExp[];
-  serialOids: string[];
-  modelOids: string[];
   mfp: RegExp | null;
 }
 
@@ -51,9 +45,6 @@ export function compileVendors(specs: readonly VendorSpec[]): CompiledVendor[] {
       if (!(SOURCES as readonly string[]).includes(m.from)) throw new Error(`vendors.json: ${v.vendor}: unknown model source "${m.from}"`);
       return { from: m.from as ModelSource, re: new RegExp(m.match, 'i') };
     }),
-    serials: (v.serials ?? []).map((s) => new RegExp(s, 'i')),
-    serialOids: v.serialOids ?? [],
-    modelOids: v.modelOids ?? [],
     mfp: v.mfp ? new RegExp(v.mfp, 'i') : null,
   }));
 }
@@ -66,7 +57,7 @@ export interface VendorInput {
   hrDeviceDescr?: string | null;
   /** IEEE 1284 device ID string (MFG:...;MDL:...;), where the vendor publishes one. */
   deviceId?: string | null;
-  /** Value of a vendor model OID (modelOids), where read. */
+  /** Model text read with the matching vendor profile's model OIDs, where read. */
   vendorModel?: string | null;
 }
 
@@ -167,18 +158,3 @@ export function identifyVendor(input: VendorInput): VendorMatch | null {
   return match;
 }
 
-/** The vendor OIDs worth reading during identification, for a vendor identifyVendor named. */
-export function vendorOids(vendor: string): { serialOids: string[]; modelOids: string[] } {
-  const v = VENDORS.find((x) => x.vendor === vendor);
-  return { serialOids: v?.serialOids ?? [], modelOids: v?.modelOids ?? [] };
-}
-
-/** Serial numbers a vendor writes into sysDescr (HP "SN:...", Samsung "S/N ..."). */
-export function serialFromDescr(vendor: string, sysDescr: string): string | undefined {
-  const v = VENDORS.find((x) => x.vendor === vendor);
-  for (const re of v?.serials ?? []) {
-    const s = re.exec(sysDescr)?.[1];
-    if (s) return s;
-  }
-  return undefined;
-}
