@@ -6,7 +6,7 @@
  * body that the collector verifies and then rejects as "schema wrong" (400 / ERR),
  * which proves reachability and that the agent key is accepted.
  */
-import { lookup } from 'node:dns/promises';
+import { lookup as dnsLookup } from 'node:dns/promises';
 import { request as httpRequest } from 'node:http';
 import { isIP, Socket, connect as netConnect } from 'node:net';
 import { connect as tlsConnect, rootCertificates, type PeerCertificate, type TLSSocket } from 'node:tls';
@@ -14,6 +14,9 @@ import { gzipSync } from 'node:zlib';
 import { encodeAuxPacket, httpHeaders } from './codec.js';
 import { classify, postMessage } from './http.js';
 import { resolveProxy, type ProxyChoice } from './proxy.js';
+import type { Lookup } from './http.js';
+
+const systemLookup: Lookup = (host) => dnsLookup(host);
 import { sendTcp, sendUdp } from './aux.js';
 import type { Transport } from './deliver.js';
 
@@ -66,7 +69,14 @@ function tlsHandshake(socket: Socket, host: string, ca: string | null, timeoutMs
   });
 }
 
-export async function diagnose(t: Transport, options: { udpWaits?: readonly number[] } = {}): Promise<Diagnosis> {
+export interface DiagnoseOptions {
+  /** Waits between UDP retries (tests shorten them). */
+  udpWaits?: readonly number[];
+  /** Host name to address; default the system resolver. Every later step uses its answer. */
+  lookup?: Lookup;
+}
+
+export async function diagnose(t: Transport, options: DiagnoseOptions = {}): Promise<Diagnosis> {
   const endpoints: EndpointReport[] = [];
   for (const server of t.config.server.urls) endpoints.push(await diagnoseEndpoint(t, server, options));
   const primaryOk = endpoints.some((e) => e.primaryOk);
@@ -74,7 +84,7 @@ export async function diagnose(t: Transport, options: { udpWaits?: readonly numb
   return { endpoints, primaryOk, actions };
 }
 
-async function diagnoseEndpoint(t: Transport, server: string, options: { udpWaits?: readonly number[] }): Promise<EndpointReport> {
+async function diagnoseEndpoint(t: Transport, server: string, options: DiagnoseOptions): Promise<EndpointReport> {
   const { config, ctx } = t;
   const url = new URL(server);
   const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -89,10 +99,12 @@ async function diagnoseEndpoint(t: Transport, server: string, options: { udpWait
 
   // DNS: through a proxy the proxy resolves the collector's name, so a local failure does not matter.
   let dnsOk = true;
+  let address = host;
   if (isIP(host)) step('dns', 'skip', `${host} is an address`);
   else {
     try {
-      const r = await lookup(host);
+      const r = await (options.lookup ?? systemLookup)(host);
+      address = r.address;
       step('dns', 'ok', `${host} -> ${r.address}`);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? 'error';
@@ -127,8 +139,8 @@ async function diagnoseEndpoint(t: Transport, server: string, options: { udpWait
     }
   } else if (dnsOk) {
     try {
-      socket = await tcpConnect(host, port, timeout);
-      step('tcp', 'ok', `connected to ${host}:${port}`);
+      socket = await tcpConnect(address, port, timeout);
+      step('tcp', 'ok', `connected to ${host}:${port}${address !== host ? ` (${address})` : ''}`);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? 'error';
       step('tcp', 'fail', `TCP ${host}:${port}: ${code === 'ECONNREFUSED' ? 'refused' : code === 'ETIMEDOUT' ? `no answer in ${timeout / 1000}s (filtered)` : code}`);
@@ -158,7 +170,7 @@ async function diagnoseEndpoint(t: Transport, server: string, options: { udpWait
     // The primary channel is blocked; still check the auxiliary ones below.
   } else {
     const body = probeBody(ctx.agentId);
-    const r = await postMessage({ server, body, headers: httpHeaders(ctx.agentId, ctx.key, body), proxy, ca: t.ca, timeoutMs: timeout, messageId: 'probe' });
+    const r = await postMessage({ server, body, headers: httpHeaders(ctx.agentId, ctx.key, body), proxy, ca: t.ca, timeoutMs: timeout, messageId: 'probe', lookup: options.lookup });
     const error = r.ok ? '' : r.error;
     if (!r.ok && r.kind === 'http-status' && r.status === 400) {
       step('http', 'ok', `collector answered and accepted the agent key (probe rejected as expected: ${error.replace(/^HTTP 400: /, '')})`);
@@ -179,7 +191,7 @@ async function diagnoseEndpoint(t: Transport, server: string, options: { udpWait
 
   // Auxiliary channels: direct only (proxies do not carry them).
   const probe = encodeAuxPacket(ctx.agentId, ctx.key, probeBody(ctx.agentId));
-  const auxReq = { host, packet: probe, key: ctx.key, messageId: 'probe' };
+  const auxReq = { host: address, packet: probe, key: ctx.key, messageId: 'probe' };
   if (config.server.tcp_port > 0) {
     const r = await sendTcp({ ...auxReq, port: config.server.tcp_port }, Math.min(timeout, 5000));
     if (r.ok || r.kind === 'rejected') step('aux-tcp', 'ok', `TCP ${config.server.tcp_port} answered`);

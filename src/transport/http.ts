@@ -4,6 +4,7 @@
  * added to the system roots, never replaces verification. Failures come back
  * classified so the journal and the dry-run can say what to fix.
  */
+import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import type { Agents } from 'got';
 import type { ProxyChoice } from './proxy.js';
@@ -27,6 +28,20 @@ export interface PostRequest {
   timeoutMs: number;
   messageId: string;
   maxReplyBytes?: number;
+  /** Host name to address; default the system resolver (diagnosis tests inject one). */
+  lookup?: Lookup;
+}
+
+export type Lookup = (host: string) => Promise<{ address: string }>;
+
+/** A Lookup in the callback form node:net and got take. */
+function callbackLookup(lookup: Lookup) {
+  return (host: string, opts: { all?: boolean }, cb: (e: Error | null, address?: unknown, family?: number) => void): void => {
+    lookup(host).then(
+      ({ address }) => (opts?.all ? cb(null, [{ address, family: isIP(address) }]) : cb(null, address, isIP(address))),
+      (e: Error) => cb(e),
+    );
+  };
 }
 
 export type PostResult =
@@ -69,6 +84,7 @@ export async function postMessage(req: PostRequest): Promise<PostResult> {
       throwHttpErrors: false,
       followRedirect: false,
       responseType: 'buffer',
+      ...(req.lookup ? { dnsLookup: callbackLookup(req.lookup) as never } : {}),
     });
     request.on('downloadProgress', (p: { transferred: number; total?: number }) => {
       if (p.transferred > max || (p.total !== undefined && p.total > max)) {

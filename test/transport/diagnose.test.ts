@@ -71,3 +71,27 @@ test('blocked auxiliary channels are reported as optional actions; HTTPS still c
   expect(d.primaryOk).toBe(true);
   expect(d.actions).toEqual([`optional: allow outbound TCP 6 to ${HOST} (auxiliary channel for alerts when HTTPS is blocked)`, `optional: allow outbound UDP 47998 to ${HOST} (emergency channel for alerts)`]);
 });
+
+// DNS with an injected resolver: no test asks a real DNS server (network rule).
+test('a collector name that resolves: every step uses the resolved address, the certificate is checked for the name', async () => {
+  const s = await collector();
+  const asked: string[] = [];
+  const lookup = async (host: string) => { asked.push(host); return { address: HOST }; };
+  const url = s.url.replace(HOST, 'localhost'); // the test certificate is for localhost and HOST
+  const config = makeConfig({ server: { urls: url, ca_file: pki.caFile, timeout: '1s', tcp_port: aux.tcpPort } });
+  const d = await diagnose(openTransport(config), { lookup });
+  expect(d.endpoints[0]!.steps.map((x) => [x.name, x.status])).toEqual([['dns', 'ok'], ['tcp', 'ok'], ['tls', 'ok'], ['http', 'ok'], ['aux-tcp', 'ok']]);
+  expect(d.endpoints[0]!.steps[0]!.detail).toBe(`localhost -> ${HOST}`);
+  expect(d.primaryOk).toBe(true);
+  expect(asked.every((h) => h === 'localhost')).toBe(true);
+  expect(asked.length).toBeGreaterThanOrEqual(2); // the DNS step and the HTTP probe
+});
+
+test('a collector name that does not resolve: one step fails with what to do, nothing else is tried', async () => {
+  const lookup = async () => { throw Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }); };
+  const config = makeConfig({ server: { urls: 'https://collector.dealer.invalid/amr', ca_file: pki.caFile, timeout: '1s' } });
+  const d = await diagnose(openTransport(config), { lookup });
+  expect(d.primaryOk).toBe(false);
+  expect(d.endpoints[0]!.steps).toEqual([{ name: 'dns', status: 'fail', detail: 'collector.dealer.invalid does not resolve (ENOTFOUND)' }]);
+  expect(d.actions).toEqual(["collector.dealer.invalid does not resolve: check the PC's DNS server, or the name in config.ini [server] urls"]);
+});
