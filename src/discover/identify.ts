@@ -121,7 +121,7 @@ export async function identifyDevice(ops: SnmpOps, profiles: readonly Profile[])
   }
   // The vendor profile's serial and model where the standard objects lack them.
   const system = [a[0], a[1]].filter((vb): vb is Varbind => !!vb && (vb.oid === OID.sysDescr || vb.oid === OID.sysObjectID));
-  const profile = selectProfile(system, [...profiles]);
+  const profile = selectProfile(system, profiles);
   if (profile) {
     const modelOids = identityOids(profile, ['model']);
     const ask = identityOids(profile, ['serial', 'model']);

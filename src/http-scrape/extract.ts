@@ -9,9 +9,7 @@ import { parseJsObject } from './jsobject.js';
 import { parseCount, parsePercent, parseText } from './numbers.js';
 import { PARSERS, type RawValue } from './parsers.js';
 import { targetName, targetOf } from './targets.js';
-import type { FindSpec, PageSpec, ValueRule, WebTarget, WebValue } from './types.js';
-
-export { targetName, targetOf };
+import type { FindSpec, PageSpec, WebTarget, WebValue } from './types.js';
 
 export interface PageDoc {
   body: string;

@@ -4,8 +4,9 @@
  * a flag says so. Every web value records "web:URL selector" in reading.sources.
  * Page problems become flags with code "web-note" so `amr read --explain` shows them.
  */
-import type { Counter, Reading, Supply } from '../reading/types.js';
+import type { Counter, Reading } from '../reading/types.js';
 import { levelOf } from '../reading/supply-level.js';
+import { sameSupply } from './targets.js';
 import type { WebResult, WebValue } from './types.js';
 
 /** Supply levels from pages are often rounded differently from SNMP; within this, they agree. */
@@ -15,12 +16,6 @@ function src(v: WebValue): string {
   return `web:${v.url} ${v.selector}`;
 }
 
-function sameSupply(s: Supply, type: string, color: string | null): boolean {
-  const t = s.type.toLowerCase();
-  const want = type.toLowerCase();
-  const typeOk = t === want || (want === 'ink' && /ink/.test(t)) || (want === 'opc' && /opc|drum/.test(t)) || (want === 'toner' && t === 'toner');
-  return typeOk && (s.color ?? null)?.toLowerCase() === color?.toLowerCase();
-}
 
 export function mergeWeb(reading: Reading, web: WebResult): Reading {
   if (web.values.length === 0 && web.notes.length === 0) return reading; // nothing to add: no copy

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { regex } from '../profiles/values.js';
 import { COUNTER_KEYS, type Reading } from '../reading/types.js';
 import { PARSERS } from './parsers.js';
 import { IDENTITY_FIELDS, type PageSpec, type ValueRule, type WebProfile } from './types.js';
@@ -81,13 +82,6 @@ export function loadWebProfiles(dir: string = PROFILE_DIR): WebProfile[] {
   return list;
 }
 
-const patterns = new Map<string, RegExp>();
-function modelPattern(source: string): RegExp {
-  let re = patterns.get(source);
-  if (!re) patterns.set(source, re = new RegExp(source, 'i'));
-  return re;
-}
-
 /** The profile for a device: a vendor+model match beats a vendor-only match. */
 export function matchWebProfile(reading: Reading, profiles: WebProfile[]): WebProfile | null {
   const vendor = reading.identity.vendor?.trim().toLowerCase();
@@ -97,7 +91,7 @@ export function matchWebProfile(reading: Reading, profiles: WebProfile[]): WebPr
   for (const p of profiles) {
     if (p.vendor.toLowerCase() !== vendor) continue;
     if (p.model !== undefined) {
-      if (!modelPattern(p.model).test(model)) continue;
+      if (!regex(p.model).test(model)) continue;
       if (!best || best.model === undefined) best = p;
     } else if (!best) best = p;
   }

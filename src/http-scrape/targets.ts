@@ -1,5 +1,5 @@
 /** Where a page rule's value goes, and its name in notes and reading.sources. Pure, no HTML parser. */
-import { COUNTER_KEYS, type Reading } from '../reading/types.js';
+import { COUNTER_KEYS, type Reading, type Supply } from '../reading/types.js';
 import type { PageSpec, ValueRule, WebTarget } from './types.js';
 
 export function targetOf(rule: ValueRule): WebTarget | null {
@@ -33,7 +33,15 @@ export function readingHas(reading: Reading, t: WebTarget): boolean {
     case 'counter': return reading.counters[t.key] !== undefined;
     case 'extra': return reading.extraCounters[t.name] !== undefined;
     case 'identity': return !!reading.identity[t.field];
-    case 'supply': return reading.supplies.some((s) => s.type.toLowerCase() === t.type.toLowerCase()
-      && (s.color ?? null)?.toLowerCase() === t.color?.toLowerCase() && s.levelPercent !== null);
+    case 'supply': return reading.supplies.some((s) => sameSupply(s, t.type, t.color) && s.levelPercent !== null);
   }
 }
+
+/** The Reading's supply a page's supply value is about (pages name types loosely: "ink", "drum"). */
+export function sameSupply(s: Supply, type: string, color: string | null): boolean {
+  const t = s.type.toLowerCase();
+  const want = type.toLowerCase();
+  const typeOk = t === want || (want === 'ink' && /ink/.test(t)) || (want === 'opc' && /opc|drum/.test(t)) || (want === 'toner' && t === 'toner');
+  return typeOk && (s.color ?? null)?.toLowerCase() === color?.toLowerCase();
+}
+

@@ -40,6 +40,11 @@ export function loadProfileFile(file: string): Profile {
   } catch (e) {
     throw new ProfileError(`cannot parse: ${(e as Error).message.split('\n')[0]}`);
   }
+  return checked(raw, file);
+}
+
+/** A parsed profile, validated and marked with the file it came from. */
+function checked(raw: unknown, file: string): Profile {
   const profile = validateProfile(raw);
   profile.origin = file;
   return profile;
@@ -53,7 +58,7 @@ function loadDir(dir: string, into: Map<string, Profile>, opts: LoadOptions, cac
     const file = join(dir, name);
     if (!statSync(file).isFile()) continue;
     try {
-      const profile = compiled?.has(name) ? withOrigin(validateProfile(compiled.get(name)), file) : loadProfileFile(file);
+      const profile = compiled?.has(name) ? checked(compiled.get(name), file) : loadProfileFile(file);
       into.set(profile.name, profile); // later folder wins: dealer overrides built-in
     } catch (e) {
       const message = e instanceof ProfileError ? e.message : (e as Error).message;
@@ -61,11 +66,6 @@ function loadDir(dir: string, into: Map<string, Profile>, opts: LoadOptions, cac
       else throw new UserError(`profile ${file}: ${message}; fix or remove the file`);
     }
   }
-}
-
-function withOrigin(profile: Profile, file: string): Profile {
-  profile.origin = file;
-  return profile;
 }
 
 /** The compiled built-ins by file name, if the cache is newer than every file in `dir`. */

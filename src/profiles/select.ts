@@ -38,7 +38,7 @@ export function matchProfile(profile: Profile, idx: VarbindTable): ProfileMatchR
   return null;
 }
 
-export function selectProfileMatch(varbinds: VarbindTable | Varbind[], profiles: Profile[]): ProfileMatchResult | null {
+export function selectProfileMatch(varbinds: VarbindTable | Varbind[], profiles: readonly Profile[]): ProfileMatchResult | null {
   const idx = VarbindTable.of(varbinds);
   let best: ProfileMatchResult | null = null;
   for (const p of profiles) {
@@ -48,7 +48,7 @@ export function selectProfileMatch(varbinds: VarbindTable | Varbind[], profiles:
   return best;
 }
 
-export function selectProfile(varbinds: VarbindTable | Varbind[], profiles: Profile[]): Profile | null {
+export function selectProfile(varbinds: VarbindTable | Varbind[], profiles: readonly Profile[]): Profile | null {
   return selectProfileMatch(varbinds, profiles)?.profile ?? null;
 }
 

@@ -12,13 +12,12 @@ import { isIP, Socket, connect as netConnect } from 'node:net';
 import { connect as tlsConnect, rootCertificates, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { gzipSync } from 'node:zlib';
 import { encodeAuxPacket, httpHeaders } from './codec.js';
-import { classify, postMessage } from './http.js';
+import { classify, postMessage, type Lookup } from './http.js';
 import { resolveProxy, type ProxyChoice } from './proxy.js';
-import type { Lookup } from './http.js';
-
-const systemLookup: Lookup = (host) => dnsLookup(host);
 import { sendTcp, sendUdp } from './aux.js';
 import type { Transport } from './deliver.js';
+
+const systemLookup: Lookup = (host) => dnsLookup(host);
 
 export type StepStatus = 'ok' | 'fail' | 'skip' | 'warn';
 export interface Step { name: string; status: StepStatus; detail: string }
