@@ -69,7 +69,7 @@ export function httpHandler(opts: HttpOptions): (req: IncomingMessage, res: Serv
   return (req, res) => {
     handle(req, res).catch((err: Error) => {
       log('error', `${req.method} ${q(req.url)} failed: ${err.message}`);
-      if (!res.headersSent) send(res, 500, { ok: false, error: 'internal error' });
+      if (!res.headersSent) send(res, 500, { ok: false, code: 'internal', error: 'internal error' });
       else res.destroy();
     });
   };
@@ -80,11 +80,11 @@ export function httpHandler(opts: HttpOptions): (req: IncomingMessage, res: Serv
     const remote = req.socket.remoteAddress ?? '?';
 
     if (path.endsWith('/v1/messages')) {
-      if (req.method !== 'POST') return send(res, 405, { ok: false, error: 'use POST' }, undefined, { Allow: 'POST' });
+      if (req.method !== 'POST') return send(res, 405, { ok: false, code: 'method_not_allowed', error: 'use POST' }, undefined, { Allow: 'POST' });
       const body = await readBody(req);
       if (body === null) {
         log('warn', `reject 413 too large agent=${q(header(req, 'x-amr-agent'))} from=${remote}`);
-        return send(res, 413, { ok: false, error: 'too large' }, undefined, { Connection: 'close' });
+        return send(res, 413, { ok: false, code: 'too_large', error: 'too large' }, undefined, { Connection: 'close' });
       }
       const out = await receive(db, {
         agentId: header(req, 'x-amr-agent'), timestamp: header(req, 'x-amr-timestamp'), signature: header(req, 'x-amr-signature'), body,
@@ -103,8 +103,8 @@ export function httpHandler(opts: HttpOptions): (req: IncomingMessage, res: Serv
     }
 
     const view = /\/(meters\.csv|meters|supplies)?$/.exec(path);
-    if (!view) return send(res, 404, { ok: false, error: 'not found' });
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { ok: false, error: 'read-only' }, undefined, { Allow: 'GET' });
+    if (!view) return send(res, 404, { ok: false, code: 'not_found', error: 'not found' });
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { ok: false, code: 'method_not_allowed', error: 'read-only' }, undefined, { Allow: 'GET' });
     if (!viewAllowed(req, opts.viewToken)) {
       log('warn', `view ${q(path)} refused from=${remote}`);
       return opts.viewToken

@@ -43,14 +43,14 @@ describe.each(BACKENDS.map((b) => [b().name, b] as const))('receiving messages (
   it('rejects a forged signature with 401 and stores nothing', async () => {
     const before = await count(c, 'messages');
     const r = await post(c.url, agent, message(agent, [reading({ readAt: new Date(), counters: { total: 5 } })]), { signWith: randomBytes(32).toString('base64url') });
-    expect(r).toEqual({ status: 401, body: { ok: false, error: 'bad signature' } });
+    expect(r).toEqual({ status: 401, body: { ok: false, code: 'bad_signature', error: 'bad signature' } });
     expect(await count(c, 'messages')).toBe(before);
   });
 
   it('rejects a replay with a stale timestamp with 401', async () => {
     const before = await count(c, 'messages');
     const r = await post(c.url, agent, message(agent, [reading({ readAt: new Date(), counters: { total: 5 } })]), { ts: Math.floor(Date.now() / 1000) - 301 });
-    expect(r).toEqual({ status: 401, body: { ok: false, error: 'stale timestamp' } });
+    expect(r).toEqual({ status: 401, body: { ok: false, code: 'clock_skew', error: 'stale timestamp' } });
     const future = await post(c.url, agent, message(agent, []), { ts: Math.floor(Date.now() / 1000) + 400 });
     expect(future.status).toBe(401);
     expect(await count(c, 'messages')).toBe(before);
@@ -59,41 +59,50 @@ describe.each(BACKENDS.map((b) => [b().name, b] as const))('receiving messages (
   it('rejects an unknown agent with 401', async () => {
     const stranger = { agentId: 'stranger-pc', key: randomBytes(32).toString('base64url'), customer: 'ACME-0001' };
     const r = await post(c.url, stranger, message(stranger, []));
-    expect(r).toEqual({ status: 401, body: { ok: false, error: 'unknown agent' } });
+    expect(r).toEqual({ status: 401, body: { ok: false, code: 'unknown_agent', error: 'unknown agent' } });
   });
 
   it('rejects oversized bodies with 413, compressed or inflated', async () => {
     const big = randomBytes(300 * 1024); // does not compress
     const r1 = await postRaw(c.url, agent.agentId, agent.key, gzipSync(big));
-    expect(r1).toEqual({ status: 413, body: { ok: false, error: 'too large' } });
+    expect(r1).toEqual({ status: 413, body: { ok: false, code: 'too_large', error: 'too large' } });
     // 5 MiB of JSON that squeezes into a few KiB: a zip bomb must not be inflated past 4 MiB.
     const bomb = gzipSync(Buffer.from(JSON.stringify({ ...message(agent, []), pad: ' '.repeat(5 * 1024 * 1024) })));
     expect(bomb.length).toBeLessThan(256 * 1024);
     const r2 = await postRaw(c.url, agent.agentId, agent.key, bomb);
-    expect(r2).toEqual({ status: 413, body: { ok: false, error: 'too large' } });
+    expect(r2).toEqual({ status: 413, body: { ok: false, code: 'too_large', error: 'too large' } });
   });
 
   it('rejects garbage with 400 and stores nothing of it', async () => {
     const before = [await count(c, 'messages'), await count(c, 'readings'), await count(c, 'counters')];
     const notGzip = await postRaw(c.url, agent.agentId, agent.key, Buffer.from('{"protocol":1}'));
-    expect(notGzip).toEqual({ status: 400, body: { ok: false, error: 'body is not gzip-compressed' } });
+    expect(notGzip).toEqual({ status: 400, body: { ok: false, code: 'invalid', error: 'body is not gzip-compressed' } });
     const notJson = await postRaw(c.url, agent.agentId, agent.key, gzipSync(Buffer.from('readings: lots')));
-    expect(notJson).toEqual({ status: 400, body: { ok: false, error: 'body is not JSON' } });
+    expect(notJson).toEqual({ status: 400, body: { ok: false, code: 'invalid', error: 'body is not JSON' } });
     // First reading fine, second one broken: the whole message is refused.
     const half = message(agent, [
       reading({ serial: 'HALF-1', readAt: new Date(), counters: { total: 10 } }),
       reading({ serial: 'HALF-2', readAt: new Date(), counters: { total: -3 } }),
     ]);
     const r = await post(c.url, agent, half);
-    expect(r).toEqual({ status: 400, body: { ok: false, error: 'readings[1].counters.total.value must be a whole number >= 0' } });
+    expect(r).toEqual({ status: 400, body: { ok: false, code: 'invalid', error: 'readings[1].counters.total.value must be a whole number >= 0' } });
     const otherAgent = await post(c.url, agent, { ...message(agent, []), agentId: 'someone-else' });
-    expect(otherAgent).toEqual({ status: 400, body: { ok: false, error: 'agentId differs from the X-AMR-Agent header' } });
+    expect(otherAgent).toEqual({ status: 400, body: { ok: false, code: 'invalid', error: 'agentId differs from the X-AMR-Agent header' } });
     const otherCustomer = await post(c.url, agent, { ...message(agent, []), customer: 'EVIL-0002' });
     expect(otherCustomer.status).toBe(400);
     expect(otherCustomer.body.error).toMatch(/customer "EVIL-0002" differs/);
-    expect(await post(c.url, agent, { ...message(agent, []), protocol: 2 })).toEqual({ status: 400, body: { ok: false, error: 'protocol must be 1' } });
+    expect(otherCustomer.body.code).toBe('wrong_customer');
+    // Deeply nested JSON is the sender's fault (400, never 503 "retry later"): found before parsing.
+    const deepReading = { ...reading({ serial: 'DEEP-1', readAt: new Date(), counters: { total: 1 } }), flags: '@'.repeat(1) };
+    const text = JSON.stringify(message(agent, [deepReading])).replace('"flags":"@"', `"flags":${'['.repeat(50_000)}${']'.repeat(50_000)}`);
+    const nested = await postRaw(c.url, agent.agentId, agent.key, gzipSync(Buffer.from(text)));
+    expect(nested).toEqual({ status: 400, body: { ok: false, code: 'invalid', error: 'body is nested deeper than 32 levels' } });
+    expect(await post(c.url, agent, { ...message(agent, []), protocol: 2 })).toEqual({ status: 400, body: { ok: false, code: 'invalid', error: 'protocol must be 1' } });
     expect([await count(c, 'messages'), await count(c, 'readings'), await count(c, 'counters')]).toEqual(before);
-    expect(await c.db.get('SELECT id FROM devices WHERE serial IN (?, ?)', ['HALF-1', 'HALF-2'])).toBeUndefined();
+    expect(await c.db.get('SELECT id FROM devices WHERE serial IN (?, ?, ?)', ['HALF-1', 'HALF-2', 'DEEP-1'])).toBeUndefined();
+    // Brackets inside strings are text, not nesting.
+    const bracketText = message(agent, [{ ...reading({ serial: 'DEEP-2', readAt: new Date(), counters: { total: 1 } }), error: '[{\\"'.repeat(100) }]);
+    expect((await post(c.url, agent, bracketText)).status).toBe(200);
   });
 
   it('rolls back a message whose storage fails half-way', async () => {
