@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { colorOn } from '../dist/color.js';
 import { startSimulator } from '../dist/sim/simulator.js';
 import { parseSnmprec } from '../dist/snmp/snmprec.js';
 import { fleet, meters, startCollector, table } from '../collector/dist/index.js';
@@ -15,7 +16,9 @@ import { fleet, meters, startCollector, table } from '../collector/dist/index.js
 const root = join(import.meta.dirname, '..');
 const PORT = 16190;
 const work = mkdtempSync(join(tmpdir(), 'amr-demo-'));
-const say = (text) => process.stdout.write(`\n\x1b[1m== ${text}\x1b[0m\n`);
+// Bold only where colour is on (a terminal, no NO_COLOR; FORCE_COLOR forces it): a log or pipe gets plain text.
+const bold = colorOn(process.stdout) ? (t) => `\x1b[1m${t}\x1b[0m` : (t) => t;
+const say = (text) => process.stdout.write(`\n${bold(`== ${text}`)}\n`);
 
 const dirs = ['printers', 'others'].map((d) => join(root, 'test/fixtures/devices', d));
 const files = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.snmprec')).sort().map((f) => join(d, f)));

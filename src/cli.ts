@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { UserError, errorMessage } from './errors.js';
+import { inert } from './inert.js';
 import { registerCommands } from './commands/index.js';
 import { AGENT_VERSION } from './version.js';
 
@@ -29,10 +30,10 @@ export async function main(argv: string[]): Promise<number> {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : 2;
     }
     if (error instanceof UserError) {
-      process.stderr.write(`amr: ${error.message}\n`);
+      process.stderr.write(`amr: ${inert(error.message)}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`amr: internal error: ${errorMessage(error)}\n`);
+    process.stderr.write(`amr: internal error: ${inert(errorMessage(error))}\n`);
     if (process.env.AMR_DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
     else process.stderr.write('amr: set AMR_DEBUG=1 for details and report it to your dealer\n');
     return 70;

@@ -1,4 +1,5 @@
 /** `amr discover`: find the printers on the network and keep the inventory. Thin: parse, run, print. */
+import { inert, inertJson } from '../inert.js';
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { parseDuration } from '../config/duration.js';
@@ -70,13 +71,13 @@ export function registerDiscover(program: Command): void {
           signal: controller.signal, onProgress: 'onProgress' in progress ? progress.onProgress : undefined,
         });
         progress.clear();
-        for (const n of r.notes) process.stderr.write(`amr: ${n}\n`);
+        for (const n of r.notes) process.stderr.write(`amr: ${inert(n)}\n`);
         if (opts.json) {
           const others = r.others.map((d) => ({
             ip: d.ip, vendor: d.classification.vendor ?? null, kind: d.classification.kind, reason: d.classification.reason,
             sysDescr: d.facts.sysDescr ?? null, sysObjectID: d.facts.sysObjectID ?? null,
           }));
-          process.stdout.write(JSON.stringify({ printers: r.printers, others, stats: r.stats, notes: r.notes }, null, 2) + '\n');
+          process.stdout.write(inertJson(JSON.stringify({ printers: r.printers, others, stats: r.stats, notes: r.notes }, null, 2)) + '\n');
         } else {
           if (r.printers.length) process.stdout.write(formatTable(r.printers));
           else process.stdout.write('No printers found.\n');

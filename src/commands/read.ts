@@ -1,6 +1,9 @@
 /** `amr read <host...>`: read devices now and print their Readings. */
 import type { Command } from 'commander';
 import { colorFor } from '../color.js';
+import { UserError } from '../errors.js';
+import { inert, inertJson } from '../inert.js';
+import { hostProblem } from '../reading/host.js';
 import type { Reading } from '../reading/types.js';
 import { addSnmpOptions, snmpSettings, type SnmpCliOptions } from './snmp-options.js';
 
@@ -18,6 +21,8 @@ export function registerRead(program: Command): void {
     .option('--explain', 'show where each value came from (OID, profile or web page)')
     .option('--no-web', 'SNMP only: do not read printers\' web pages, whatever config.ini and the profiles say');
   addSnmpOptions(cmd).action(async (hosts: string[], opts: ReadCliOptions) => {
+    const bad = hosts.map(hostProblem).find((p) => p !== null);
+    if (bad) throw new UserError(`${bad}; nothing was read`);
     const settings = snmpSettings(opts);
     // Loaded here, not at start-up: every other command stays light.
     const { forEachReading } = await import('../reading/read-many.js');
@@ -34,7 +39,7 @@ export function registerRead(program: Command): void {
     const print = (r: Reading) => {
       const sep = printed === 0 ? (asArray ? '[\n' : '') : (opts.json ? ',\n' : '\n\n');
       if (opts.json) {
-        const text = JSON.stringify(opts.explain ? r : { ...r, sources: undefined }, null, 2);
+        const text = inertJson(JSON.stringify(opts.explain ? r : { ...r, sources: undefined }, null, 2));
         out.write(sep + (asArray ? text.replace(/^/gm, '  ') : text));
       } else {
         out.write(sep + formatReading(r, c, opts.explain));
@@ -50,7 +55,7 @@ export function registerRead(program: Command): void {
       }
     });
     out.write(asArray ? '\n]\n' : '\n');
-    if (opts.json) for (const r of failed) process.stderr.write(`amr: ${r.host}: ${r.error}\n`);
+    if (opts.json) for (const r of failed) process.stderr.write(`amr: ${inert(r.host)}: ${inert(r.error)}\n`);
     process.exitCode = failed.length ? 1 : 0;
   });
 }

@@ -1,4 +1,5 @@
 /** What `amr discover` prints: the table, the JSON document and the summary line. Pure formatting. */
+import { displayWidth, fit, inert } from '../inert.js';
 import type { InventoryDevice } from './inventory.js';
 import type { FoundDevice, SweepStats } from './sweep.js';
 
@@ -9,14 +10,16 @@ export function deviceLabel(d: { vendor: string | null; brand: string | null }):
 
 export function formatTable(rows: readonly InventoryDevice[]): string {
   const head = ['IP', 'VENDOR', 'MODEL', 'SERIAL', 'MAC', 'STATUS'];
-  const body = rows.map((d) => [d.ip + (d.ips.length > 1 ? ` (+${d.ips.length - 1})` : ''), deviceLabel(d), d.model ?? '-', d.serial ?? '-', d.mac ?? '-', d.status]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  // Device text is made inert (src/inert.ts) and cut to a width, so no value breaks the table.
+  const body = rows.map((d) => [d.ip + (d.ips.length > 1 ? ` (+${d.ips.length - 1})` : ''), deviceLabel(d), d.model ?? '-', d.serial ?? '-', d.mac ?? '-', d.status]
+    .map((v) => inert(v)));
+  const widths = head.map((h, i) => Math.min(40, Math.max(h.length, ...body.map((r) => displayWidth(r[i]!)))));
+  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : fit(c, widths[i]!))).join('  ');
   return [line(head), ...body.map(line)].join('\n') + '\n';
 }
 
 export function formatOthers(others: readonly FoundDevice[]): string {
-  return others.map((d) => `${d.ip}  ${d.classification.vendor ?? '-'}  not a printer: ${d.classification.reason}`).join('\n') + (others.length ? '\n' : '');
+  return others.map((d) => inert(`${d.ip}  ${d.classification.vendor ?? '-'}  not a printer: ${d.classification.reason}`)).join('\n') + (others.length ? '\n' : '');
 }
 
 export function summaryLine(stats: SweepStats, responders: number, rows: readonly InventoryDevice[]): string {
@@ -30,6 +33,6 @@ export function summaryLine(stats: SweepStats, responders: number, rows: readonl
   let s = parts.join(': ').replace(/: (\d+ printer)/, ', $1');
   if (stats.garbled) s += `; ${stats.garbled} garbled repl${stats.garbled === 1 ? 'y' : 'ies'} ignored`;
   if (stats.unsolicited) s += `; ${stats.unsolicited} repl${stats.unsolicited === 1 ? 'y' : 'ies'} from addresses not asked ignored`;
-  if (stats.refused.length) s += `; ${stats.refused.length} device(s) speak SNMPv3 but refused every configured user: ${stats.refused.join(', ')}`;
+  if (stats.refused.length) s += `; ${stats.refused.length} device(s) speak SNMPv3 but refused every configured user: ${inert(stats.refused.join(', '))}`;
   return s + '\n';
 }

@@ -44,6 +44,11 @@ function normName(s: string): string {
   return s.toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
+/** Unit of a counter whose profile entry names none: scans count originals, the rest sides printed. */
+function defaultUnit(key: string): CounterUnit {
+  return key === 'scan' || (key.startsWith('extra:') && /scan/i.test(key)) ? 'scans' : 'impressions';
+}
+
 function tableCounters(idx: VarbindTable, t: TableCounter): Map<string, Found> {
   const out = new Map<string, Found>();
   const codes = t.codes ?? null;
@@ -72,8 +77,9 @@ function tableCounters(idx: VarbindTable, t: TableCounter): Map<string, Found> {
       keys = [`extra:${t.othersPrefix ?? ''}${label}`];
     }
     const unitCode = units ? numberOf(idx.cell(units, index)) : null;
-    const unit = (unitCode !== null && t.unitCodes?.[String(unitCode)]) || t.unit || 'impressions';
+    const given = (unitCode !== null && t.unitCodes?.[String(unitCode)]) || t.unit;
     for (const key of keys) {
+      const unit = given || defaultUnit(key);
       const prev = out.get(key);
       if (prev) {
         prev.value += value;
@@ -87,7 +93,7 @@ function tableCounters(idx: VarbindTable, t: TableCounter): Map<string, Found> {
 }
 
 function scalarCounter(idx: VarbindTable, c: Exclude<CounterSpec, { table: TableCounter }>): Found | null {
-  const unit = c.unit ?? 'impressions';
+  const unit = c.unit ?? defaultUnit(c.key);
   if (c.oid) {
     for (const o of Array.isArray(c.oid) ? c.oid : [c.oid]) {
       const v = numberOf(idx.get(o));

@@ -12,7 +12,8 @@ import {
 import { levelOf } from './supply-level.js';
 import { VarbindTable } from '../snmp/varbind-table.js';
 import { vbMac, vbNumber, vbText } from './text.js';
-import { emptyReading, type Alert, type CounterUnit, type Marker, type Reading, type Supply, type Tray } from './types.js';
+import { isNotice } from './notices.js';
+import { emptyReading, severityWord, type Alert, type CounterUnit, type Marker, type Reading, type Supply, type Tray } from './types.js';
 import { identifyDevice } from './identify.js';
 import { cleanSerial } from './serial.js';
 
@@ -285,9 +286,11 @@ function decodeAlerts(t: VarbindTable, r: Reading, src: Src, charset: number | n
     const num = (col: string) => vbNumber(t.cell(col, index));
     const code = num(COL.prtAlertCode);
     const time = num(COL.prtAlertTime);
+    const rfcSeverity = ALERT_SEVERITY[num(COL.prtAlertSeverityLevel) ?? 1] ?? 'other';
     const alert: Alert = {
       index: idx,
-      severity: ALERT_SEVERITY[num(COL.prtAlertSeverityLevel) ?? 1] ?? 'other',
+      severity: severityWord(rfcSeverity),
+      rfcSeverity,
       trainingLevel: ALERT_TRAINING[num(COL.prtAlertTrainingLevel) ?? -1] ?? null,
       group: ALERT_GROUP[num(COL.prtAlertGroup) ?? -1] ?? null,
       groupIndex: num(COL.prtAlertGroupIndex),
@@ -297,6 +300,11 @@ function decodeAlerts(t: VarbindTable, r: Reading, src: Src, charset: number | n
       description: vbText(t.cell(COL.prtAlertDescription, index), charset) ?? (code !== null ? ALERT_CODE[code] ?? `code ${code}` : ''),
       timeSeconds: time !== null && time >= 0 ? Math.floor(time / 100) : null,
     };
+    if (isNotice(code, alert.description)) {
+      (r.notices ??= []).push(alert);
+      src(`notices.${r.notices.length - 1}`, `${COL.prtAlertCode}.${index}`);
+      continue;
+    }
     r.alerts.push(alert);
     src(`alerts.${r.alerts.length - 1}`, `${COL.prtAlertCode}.${index}`);
   }

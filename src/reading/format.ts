@@ -1,27 +1,48 @@
-/** Human output of a Reading: a compact summary, and with --explain each value's source. */
+/**
+ * Human output of a Reading: a compact summary, and with --explain each value's source.
+ * Every value from the device is made inert first (src/inert.ts): a printer's text never
+ * moves the cursor, forges a line or reorders what a technician sees. A supply's state is
+ * written in words as well as in colour, so it survives a pipe, a log file and colour blindness.
+ */
 import type { ChalkInstance } from 'chalk';
-import type { Reading, Supply } from './types.js';
+import { displayWidth, fit, inertDeep } from '../inert.js';
+import { severityWord, type Reading, type Supply } from './types.js';
+
+/** Longest supply or counter name shown whole; longer ones are cut with an ellipsis. */
+const NAME_MAX = 40;
 
 function bar(percent: number, width = 10): string {
   const filled = Math.round((percent / 100) * width);
   return '█'.repeat(filled) + '░'.repeat(width - filled);
 }
 
-function supplyLine(s: Supply, c: ChalkInstance): string {
-  const name = s.description + (s.color && !s.description.toLowerCase().includes(s.color) ? ` (${s.color})` : '');
-  let level: string;
-  if (s.levelPercent !== null) {
-    const text = `${bar(s.levelPercent)} ${String(s.levelPercent).padStart(3)}%${s.class === 'receptacle' ? ' full' : ''}`;
-    const paint = s.state === 'empty' || s.state === 'full' ? c.red : s.state === 'low' || s.state === 'almostFull' ? c.yellow : c.green;
-    level = paint(text);
-  } else {
-    const words: Record<string, string> = { someRemaining: 'some remaining', unknown: 'level unknown', unrestricted: 'unrestricted' };
-    level = c.dim(words[s.state] ?? s.state);
-  }
-  return `    ${name.padEnd(34)} ${level}`;
+/** The words beside a level: what colour alone would say. */
+const STATE_WORDS: Record<string, string> = {
+  low: 'LOW', empty: 'EMPTY', almostFull: 'ALMOST FULL', full: 'FULL',
+  someRemaining: 'some remaining', unknown: 'level unknown', unrestricted: 'unrestricted',
+};
+
+function supplyName(s: Supply): string {
+  return s.description + (s.color && !s.description.toLowerCase().includes(s.color) ? ` (${s.color})` : '');
 }
 
-export function formatReading(r: Reading, c: ChalkInstance, explain = false): string {
+function supplyLine(s: Supply, width: number, c: ChalkInstance): string {
+  let level: string;
+  const word = STATE_WORDS[s.state];
+  if (s.levelPercent !== null) {
+    const text = `${bar(s.levelPercent)} ${String(s.levelPercent).padStart(3)}%${s.class === 'receptacle' ? ' full' : ''}`;
+    const bad = s.state === 'empty' || s.state === 'full';
+    const warn = s.state === 'low' || s.state === 'almostFull';
+    const paint = bad ? c.red : warn ? c.yellow : c.green;
+    level = paint(text) + (word ? ' ' + paint.bold(`! ${word}`) : '');
+  } else {
+    level = c.dim(word ?? s.state);
+  }
+  return `    ${fit(supplyName(s), width)} ${level}`;
+}
+
+export function formatReading(reading: Reading, c: ChalkInstance, explain = false): string {
+  const r = inertDeep(reading);
   const src = (path: string) => (explain && r.sources[path] ? c.dim(`  <- ${r.sources[path]}`) : '');
   const lines: string[] = [];
   const id = r.identity;
@@ -51,34 +72,42 @@ export function formatReading(r: Reading, c: ChalkInstance, explain = false): st
   if (r.status.display.length) lines.push(`  ${'display'.padEnd(10)} ${r.status.display.join(' | ')}`);
 
   const counters = Object.entries(r.counters);
+  const extras = Object.entries(r.extraCounters);
   if (counters.length) {
+    const width = Math.min(NAME_MAX, Math.max(12, ...[...counters, ...extras].map(([k]) => displayWidth(k))));
+    const line = (key: string, value: number, unit: string) => `    ${fit(key, width)} ${value.toLocaleString('en-US').padStart(14)} ${unit}`;
     lines.push(`  ${c.bold('counters')}`);
     for (const [key, counter] of counters) {
-      lines.push(`    ${key.padEnd(12)} ${String(counter!.value.toLocaleString('en-US')).padStart(12)} ${c.dim(counter!.unit)}${src(`counters.${key}`)}`);
+      lines.push(line(key, counter!.value, '').trimEnd() + ' ' + c.dim(counter!.unit) + src(`counters.${key}`));
     }
-    for (const [key, counter] of Object.entries(r.extraCounters)) {
-      lines.push(c.dim(`    ${key.padEnd(12)} ${String(counter.value.toLocaleString('en-US')).padStart(12)} ${counter.unit}`) + src(`extraCounters.${key}`));
-    }
+    for (const [key, counter] of extras) lines.push(c.dim(line(key, counter.value, counter.unit)) + src(`extraCounters.${key}`));
   }
   if (r.supplies.length) {
+    const width = Math.min(NAME_MAX, Math.max(24, ...r.supplies.map((s) => displayWidth(supplyName(s)))));
     lines.push(`  ${c.bold('supplies')}`);
-    r.supplies.forEach((s, i) => lines.push(supplyLine(s, c) + src(`supplies.${i}.level`)));
+    r.supplies.forEach((s, i) => lines.push(supplyLine(s, width, c) + src(`supplies.${i}.level`)));
   }
   const trays = r.trays.filter((t) => t.name || t.media);
   if (trays.length) {
+    const names = trays.map((t) => t.name ?? `tray ${t.index}`);
+    const width = Math.min(NAME_MAX, Math.max(12, ...names.map(displayWidth)));
+    const mediaWidth = Math.min(24, Math.max(6, ...trays.map((t) => displayWidth(t.media ?? ''))));
     lines.push(`  ${c.bold('trays')}`);
-    for (const t of trays) {
+    trays.forEach((t, i) => {
       const level = t.currentLevel !== null ? `${t.currentLevel}${t.maxCapacity ? `/${t.maxCapacity}` : ''} sheets` : t.state;
-      lines.push(`    ${(t.name ?? `tray ${t.index}`).padEnd(20)} ${(t.media ?? '').padEnd(14)} ${level}`);
-    }
+      lines.push(`    ${fit(names[i]!, width)} ${fit(t.media ?? '', mediaWidth)} ${level}`);
+    });
   }
   if (r.alerts.length) {
     lines.push(`  ${c.bold('alerts')}`);
     for (const a of r.alerts) {
-      const paint = a.severity === 'critical' ? c.red : c.yellow;
-      lines.push(`    ${paint(String(a.severity).padEnd(9))} ${a.description}${a.codeName ? c.dim(` [${a.codeName}]`) : ''}`);
+      const word = severityWord(a.severity);
+      const paint = word === 'critical' ? c.red : word === 'warning' ? c.yellow : c.dim;
+      lines.push(`    ${paint(word.padEnd(8))} ${a.description}${a.codeName ? c.dim(` [${a.codeName}]`) : ''}`);
     }
   }
+  const notices = r.notices ?? [];
+  if (notices.length) lines.push(`  ${'notices'.padEnd(10)} ${c.dim(notices.map((a) => a.description).join(' | '))}`);
   for (const f of r.flags) lines.push(`  ${c.yellow('!')} ${f.message}${f.path ? c.dim(` (${f.path})`) : ''}`);
   return lines.join('\n');
 }

@@ -11,6 +11,7 @@ import { SnmpError, SnmpSession, type SessionOptions } from '../snmp/session.js'
 import { isException, type Varbind } from '../snmp/types.js';
 import { VarbindTable } from '../snmp/varbind-table.js';
 import { decodeReading } from './decode.js';
+import { hostProblem } from './host.js';
 import { READ_SCALARS, READ_TABLES } from './oids.js';
 import { emptyReading, type Reading } from './types.js';
 
@@ -50,6 +51,8 @@ export async function readDevice(host: string, options: ReadOptions): Promise<Re
     reading.error = error;
     return { reading, credential: null, used: null, requests };
   };
+  const problem = hostProblem(host);
+  if (problem) return failed(`${problem}; check the address`);
   let ip: string;
   try {
     ip = isIPv4(host) ? host : await (options.resolve ?? systemResolve)(host);

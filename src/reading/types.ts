@@ -99,11 +99,21 @@ export interface Tray {
   state: 'ok' | 'empty' | 'someRemaining' | 'unknown' | 'unrestricted';
 }
 
-export type AlertSeverity = 'other' | 'critical' | 'warning' | 'warningBinaryChangeEvent';
+/** RFC 3805 PrtAlertSeverityLevelTC names. */
+export type RfcAlertSeverity = 'other' | 'critical' | 'warning' | 'warningBinaryChangeEvent';
+/** What a technician reads: critical, warning, or info (RFC "other"). */
+export type AlertSeverity = 'critical' | 'warning' | 'info';
+
+/** The severity word for an RFC 3805 severity name. */
+export function severityWord(rfc: string): AlertSeverity {
+  return rfc === 'critical' ? 'critical' : rfc.startsWith('warning') ? 'warning' : 'info';
+}
 
 export interface Alert {
   index: number;
   severity: AlertSeverity | string;
+  /** The RFC 3805 severity name as the device gave it. */
+  rfcSeverity?: RfcAlertSeverity | string;
   trainingLevel: string | null;
   group: string | null;
   groupIndex: number | null;
@@ -142,6 +152,8 @@ export interface Reading {
   supplies: Supply[];
   trays: Tray[];
   alerts: Alert[];
+  /** prtAlertTable rows that report a state, not a problem (sleep, power saver, warming up, cover closed). */
+  notices?: Alert[];
   flags: Flag[];
   /** Name of the vendor profile that matched, if any. */
   profile: string | null;
