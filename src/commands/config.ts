@@ -1,8 +1,9 @@
-/** `amr config show|check|sample`: inspect config.ini with secrets redacted. */
+/** `amr config show|check|sample|write`: inspect config.ini with secrets redacted. */
 import type { Command } from 'commander';
 import { loadConfig, resolveConfigPath } from '../config/load.js';
 import { configView } from '../config/redact.js';
 import { sampleConfig } from '../config/sample.js';
+import { registerConfigWrite } from './config-write.js';
 
 export function registerConfig(program: Command): void {
   const config = program.command('config').description('Show, check or create config.ini');
@@ -36,4 +37,5 @@ export function registerConfig(program: Command): void {
   config.command('sample')
     .description('Print a documented sample config.ini with every key and its default')
     .action(() => { process.stdout.write(sampleConfig()); });
+  registerConfigWrite(config);
 }
