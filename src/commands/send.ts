@@ -52,7 +52,7 @@ async function showSpool(t: Transport, all: boolean): Promise<void> {
   if (entries.length === 0) out.write('  (empty: `amr run` or `amr read --send` spools readings)\n');
   const first = t.config.server.urls[0];
   if (first) {
-    const proxy = resolveProxy(t.config, new URL(first));
+    const proxy = await resolveProxy(t.config, new URL(first));
     out.write(`  POST ${messagesUrl(first)}${proxy ? ` via proxy ${proxy.display}` : ''}\n`);
   }
   entries.forEach((e, i) => {
@@ -74,6 +74,7 @@ function printDiagnosis(d: Diagnosis, t: Transport): void {
   out.write(c.bold('\nDiagnosis\n'));
   for (const e of d.endpoints) {
     out.write(`\n  ${c.bold(e.server)}${e.proxy ? ` via proxy ${e.proxy}` : ' (direct)'}: ${e.primaryOk ? c.green('works') : c.red('does not work')}\n`);
+    out.write(`    proxy    ${t.scrub(e.proxyWhy)}\n`);
     for (const s of e.steps) out.write(`    ${mark[s.status]} ${s.name.padEnd(8)} ${t.scrub(s.detail)}\n`);
   }
   out.write(c.bold(`\nReport: the primary channel (HTTPS) ${d.primaryOk ? c.green('works') : c.red('does not work from this PC')}\n`));

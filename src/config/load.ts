@@ -204,6 +204,10 @@ function crossCheck(where: string, config: Config): void {
       throw new UserError(`${where}: [proxy] url = "${proxy}" is not valid: expected http://host:port, "system" or "none"`);
     }
   }
+  const pac = config.proxy.pac;
+  if (pac && /^[a-z][a-z0-9+.-]*:\/\//i.test(pac) && !/^(https?|file):\/\//i.test(pac)) {
+    throw new UserError(`${where}: [proxy] pac = "${pac}" is not valid: expected an http(s):// URL or a file path`);
+  }
   const names = new Set(config.snmpv3.map((u) => u.name));
   for (const [addr, dev] of Object.entries(config.device)) {
     if (dev.snmpv3 && !names.has(dev.snmpv3)) {

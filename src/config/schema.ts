@@ -52,7 +52,8 @@ export const SCHEMA = {
     udp_ports: { type: 'int-list', default: '1010, 1202', doc: 'Emergency UDP channel ports on the servers, tried in order (empty turns it off).' },
   },
   proxy: {
-    url: { type: 'string', default: 'system', doc: 'Proxy for the collector: http://host:port, "system" (HTTPS_PROXY/HTTP_PROXY/NO_PROXY from the environment) or "none".' },
+    url: { type: 'string', default: 'system', doc: 'Proxy for the collector: http://host:port, "none", or "system": [proxy] pac, then on Windows the WinHTTP setting and Internet Options (PAC URL, WPAD, proxy), then HTTPS_PROXY/HTTP_PROXY/NO_PROXY.' },
+    pac: { type: 'string', doc: 'PAC file (http(s):// URL or local path) that picks the proxy when url = system, e.g. http://wpad.corp.example/proxy.pac.' },
     user: { type: 'string', doc: 'Proxy user name (basic authentication; for NTLM point url at a local cntlm relay).' },
     password: { type: 'secret', doc: 'Proxy password. Never shown.' },
   },
@@ -81,7 +82,7 @@ export const SCHEMA = {
     page_delta: { type: 'int', default: '500', min: 1, doc: 'Send when a device printed this many pages since the last message.' },
     heartbeat: { type: 'duration', default: '24h', doc: 'Otherwise send one message with counters per device this often.' },
     missing_after: { type: 'duration', default: '24h', doc: 'A known device unreadable this long is reported missing (once); 0 reports it at the first failed run.' },
-    run_as: { type: 'string', default: 'SYSTEM', doc: 'Windows account the scheduled task runs as.' },
+    run_as: { type: 'string', default: 'NETWORK SERVICE', doc: 'Windows account the scheduled task runs as (NETWORK SERVICE, SYSTEM, or a user, whose password schtasks asks for).' },
   },
   spool: {
     max_mb: { type: 'int', default: '50', min: 1, doc: 'Spool size limit; heartbeats give way before billing readings.' },

@@ -196,7 +196,7 @@ async function deliverOne(t: Transport, entry: SpoolEntry, down: { http: boolean
     httpOk = false;
     for (const server of config.server.urls) {
       const url = new URL(server);
-      const proxy = resolveProxy(config, url);
+      const proxy = await resolveProxy(config, url);
       const r: PostResult = await postMessage({
         server, body, headers: httpHeaders(ctx.agentId, ctx.key, body), proxy, ca: t.ca,
         timeoutMs: config.server.timeout, messageId: m.messageId,

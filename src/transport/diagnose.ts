@@ -13,7 +13,7 @@ import { connect as tlsConnect, rootCertificates, type PeerCertificate, type TLS
 import { gzipSync } from 'node:zlib';
 import { encodeAuxPacket, httpHeaders } from './codec.js';
 import { classify, postMessage, type Lookup } from './http.js';
-import { resolveProxy, type ProxyChoice } from './proxy.js';
+import { explainProxy, type ProxyChoice, type ProxyDeps } from './proxy.js';
 import { sendTcp, sendUdp } from './aux.js';
 import type { Transport } from './deliver.js';
 
@@ -21,7 +21,11 @@ const systemLookup: Lookup = (host) => dnsLookup(host);
 
 export type StepStatus = 'ok' | 'fail' | 'skip' | 'warn';
 export interface Step { name: string; status: StepStatus; detail: string }
-export interface EndpointReport { server: string; proxy: string | null; steps: Step[]; primaryOk: boolean; actions: string[] }
+export interface EndpointReport {
+  server: string; proxy: string | null; steps: Step[]; primaryOk: boolean; actions: string[];
+  /** Which proxy source decided, and what it said. */
+  proxyWhy: string;
+}
 export interface Diagnosis { endpoints: EndpointReport[]; primaryOk: boolean; actions: string[] }
 
 /** The probe body: signed like any message, but not a message (collector answers 400). */
@@ -73,6 +77,8 @@ export interface DiagnoseOptions {
   udpWaits?: readonly number[];
   /** Host name to address; default the system resolver. Every later step uses its answer. */
   lookup?: Lookup;
+  /** Proxy sources (tests inject Windows settings and the PAC name lookup). */
+  proxy?: ProxyDeps;
 }
 
 export async function diagnose(t: Transport, options: DiagnoseOptions = {}): Promise<Diagnosis> {
@@ -89,12 +95,15 @@ async function diagnoseEndpoint(t: Transport, server: string, options: DiagnoseO
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   const tls = url.protocol === 'https:';
-  const proxy = resolveProxy(config, url);
+  const proxyDecision = await explainProxy(config, url, options.proxy);
+  const proxy = proxyDecision.choice;
   const timeout = config.server.timeout;
   const steps: Step[] = [];
   const actions: string[] = [];
-  const rep: EndpointReport = { server, proxy: proxy?.display ?? null, steps, primaryOk: false, actions };
+  const rep: EndpointReport = { server, proxy: proxy?.display ?? null, proxyWhy: proxyDecision.why, steps, primaryOk: false, actions };
   const step = (name: string, status: StepStatus, detail: string) => steps.push({ name, status, detail });
+  // A configured proxy source that failed (PAC file unreachable, ...) is something to fix.
+  actions.push(...proxyDecision.warnings);
 
   // DNS: through a proxy the proxy resolves the collector's name, so a local failure does not matter.
   let dnsOk = true;

@@ -76,15 +76,15 @@ test('proxy down: named as unreachable', async () => {
   expect(r.lastError).toMatch(/proxy http:\/\/127\.77\.2\.22:1 is unreachable \(ECONNREFUSED\)/);
 });
 
-test('"system" proxy: HTTPS_PROXY used, NO_PROXY honoured; config user/password applied', () => {
+test('"system" proxy: HTTPS_PROXY used, NO_PROXY honoured; config user/password applied', async () => {
   const config = cfg({ url: 'system', user: 'u', password: 'p' });
   const env = { HTTPS_PROXY: 'http://10.9.9.9:3128', NO_PROXY: 'localhost,.corp.example,127.77.9.9' };
-  const chosen = resolveProxy(config, new URL('https://s1.example.net/amr'), env)!;
+  const chosen = (await resolveProxy(config, new URL('https://s1.example.net/amr'), { env, platform: 'linux' }))!;
   expect(chosen.display).toBe('http://u@10.9.9.9:3128');
   expect(chosen.url.password).toBe('p');
-  expect(resolveProxy(config, new URL('https://s1.corp.example/amr'), env)).toBeNull();
-  expect(resolveProxy(config, new URL('https://127.77.9.9/amr'), env)).toBeNull();
-  expect(resolveProxy(cfg({ url: 'none' }), new URL('https://s1.example.net/amr'), env)).toBeNull();
+  expect(await resolveProxy(config, new URL('https://s1.corp.example/amr'), { env, platform: 'linux' })).toBeNull();
+  expect(await resolveProxy(config, new URL('https://127.77.9.9/amr'), { env, platform: 'linux' })).toBeNull();
+  expect(await resolveProxy(cfg({ url: 'none' }), new URL('https://s1.example.net/amr'), { env, platform: 'linux' })).toBeNull();
   expect(bypassed(new URL('https://a.b.example:8443/'), 'b.example:443')).toBe(false);
   expect(bypassed(new URL('https://a.b.example/'), '*')).toBe(true);
 });
