@@ -1,6 +1,6 @@
-import { createHmac } from 'node:crypto';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
+import { decodeAuxPacket, encodeAck, encodeErr, frame, TCP_MAX_FRAME, UDP_MAX_BYTES } from '@amr/protocol';
 import type { Db } from './db/types.js';
 import { q, type Logger } from './log.js';
 import { receive, type Envelope, type Outcome } from './receive.js';
@@ -14,40 +14,19 @@ import { receive, type Envelope, type Outcome } from './receive.js';
  * <0|1 duplicate> v1=<hex HMAC(key, "ack.<messageId>.<0|1>")>` or
  * `AMR1 ERR <messageId or -> <error>`.
  */
-export const TCP_MAX_FRAME = 65_536;
-export const UDP_MAX_BYTES = 1200;
 const TCP_IDLE_MS = 30_000;
-
-export function parsePacket(packet: Buffer): Envelope | null {
-  const nl = packet.indexOf(0x0a);
-  if (nl < 0 || nl > 512) return null;
-  const parts = packet.subarray(0, nl).toString('latin1').split(' ');
-  if (parts.length !== 4 || parts[0] !== 'AMR1') return null;
-  let agentId: string;
-  try {
-    agentId = decodeURIComponent(parts[1]!);
-  } catch {
-    return null;
-  }
-  return { agentId, timestamp: parts[2], signature: parts[3], body: packet.subarray(nl + 1) };
-}
-
-export function ackLine(key: string, messageId: string, duplicate: boolean): string {
-  const d = duplicate ? 1 : 0;
-  return `AMR1 ACK ${messageId} ${d} v1=${createHmac('sha256', key).update(`ack.${messageId}.${d}`).digest('hex')}`;
-}
 
 async function reply(db: Db, env: Envelope, out: Outcome): Promise<string> {
   if (out.body.ok) {
     // Signed with the agent's key so a forged ACK cannot make the agent drop a message.
     const row = await db.get<{ agent_key: string }>('SELECT agent_key FROM agents WHERE agent_id = ?', [env.agentId]);
-    return ackLine(row!.agent_key, out.body.messageId, out.body.duplicate);
+    return encodeAck(row!.agent_key, out.body.messageId, out.body.duplicate);
   }
-  return `AMR1 ERR ${out.messageId ?? '-'} ${out.body.error.replace(/[\r\n]+/g, ' ')}`;
+  return encodeErr(out.messageId ?? null, out.body.error);
 }
 
 async function handlePacket(db: Db, log: Logger, packet: Buffer, channel: 'tcp' | 'udp', remote: string): Promise<string | null> {
-  const env = parsePacket(packet);
+  const env = decodeAuxPacket(packet);
   if (!env) {
     log('warn', `reject ${channel} packet that is not AMR1 from=${remote}`);
     return null;
@@ -106,13 +85,6 @@ export function startTcp(db: Db, log: Logger, port: number, host: string): Promi
       resolve(server);
     });
   });
-}
-
-function frame(line: string): Buffer {
-  const body = Buffer.from(line, 'utf8');
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(body.length);
-  return Buffer.concat([len, body]);
 }
 
 export function startUdp(db: Db, log: Logger, port: number, host: string): Promise<UdpSocket> {

@@ -1,4 +1,4 @@
-import type { WireIdentity } from './protocol/message.js';
+import type { WireIdentity } from '@amr/protocol';
 
 /**
  * Which device a reading belongs to: serial number (with vendor, since two

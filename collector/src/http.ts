@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { Db } from './db/types.js';
 import { q, type Logger } from './log.js';
-import { MAX_COMPRESSED } from './protocol/limits.js';
+import { MAX_COMPRESSED } from '@amr/protocol';
 import { receive } from './receive.js';
 import { csv, columnsOf } from './reports/format.js';
 import { meterCsvRecords, meters, METER_CSV_COLUMNS } from './reports/meters.js';

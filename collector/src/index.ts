@@ -22,7 +22,7 @@ export { openAlerts } from './reports/alerts.js';
 export { stale } from './reports/stale.js';
 export { countersBackwards } from './reports/backwards.js';
 export { csv, table, columnsOf } from './reports/format.js';
-export { signature } from './protocol/sign.js';
+export { signature } from '@amr/protocol';
 export { stderrLogger, silentLogger, type Logger } from './log.js';
 
 export interface CollectorOptions {

@@ -1,6 +1,6 @@
 import type { Db, Queryable } from './db/types.js';
 import { deviceKey } from './device-key.js';
-import type { Message, WireReading } from './protocol/message.js';
+import type { ReceivedMessage as Message, ReceivedReading as WireReading } from '@amr/protocol';
 
 export interface IngestResult {
   duplicate: boolean;

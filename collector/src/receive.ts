@@ -1,9 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import type { Db } from './db/types.js';
 import { ingest } from './ingest.js';
-import { MAX_INFLATED, MAX_SKEW_SECONDS, type RefusalCode } from './protocol/limits.js';
-import { parseMessage, SchemaError } from './protocol/message.js';
-import { signatureMatches } from './protocol/sign.js';
+import { MAX_INFLATED, MAX_SKEW_SECONDS, parseMessage, SchemaError, signatureMatches, type RefusalCode } from '@amr/protocol';
 
 /**
  * The checks of docs/protocol.md, in its order, independent of the channel the

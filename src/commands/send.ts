@@ -42,7 +42,7 @@ export function registerSend(program: Command): void {
 }
 
 async function showSpool(t: Transport, all: boolean): Promise<void> {
-  const { encodeBody, httpHeaders } = await import('../transport/codec.js');
+  const { encodeBody, httpHeaders } = await import('@amr/protocol');
   const { messagesUrl } = await import('../transport/http.js');
   const { resolveProxy } = await import('../transport/proxy.js');
   const out = process.stdout;

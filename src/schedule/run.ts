@@ -16,7 +16,7 @@ import { loadProfiles, type Profile } from '../profiles/index.js';
 import { credentialsFor } from '../snmp/credentials.js';
 import { flushSpool, openTransport, spoolMessage, type FlushOptions, type FlushSummary } from '../transport/index.js';
 import { requireSendable } from '../transport/deliver.js';
-import type { MessageType } from '../transport/wire.js';
+import type { MessageType } from '@amr/protocol';
 import { decide, SEND_REASONS, type Send, type SendReason, type SendState } from './decide.js';
 import { acquireRunLock } from './lock.js';
 import { appendRunRecord, type RunRecord } from './run-log.js';

@@ -6,7 +6,7 @@
 import { createSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP, Socket } from 'node:net';
-import { decodeAuxReply, frame, UDP_MAX_BYTES } from './codec.js';
+import { decodeAuxReply, frame, UDP_MAX_BYTES } from '@amr/protocol';
 
 export type AuxResult =
   | { ok: true; duplicate: boolean; latencyMs: number }

@@ -8,20 +8,18 @@ import { UserError } from '../errors.js';
 import type { Config } from '../config/types.js';
 import { redactText, secretsOf } from '../config/redact.js';
 import { AGENT_VERSION } from '../version.js';
-import { auxOverhead, encodeAuxPacket, encodeBody, httpHeaders, UDP_MAX_BYTES, TCP_MAX_FRAME } from './codec.js';
+import {
+  AGENT_READINGS_PER_MESSAGE, auxOverhead, buildMessage, encodeAuxPacket, encodeBody, httpHeaders, UDP_MAX_BYTES, TCP_MAX_FRAME,
+  type Message, type MessageType, type WireReading,
+} from '@amr/protocol';
 import { Journal, journalDir } from './journal.js';
 import { postMessage, type PostResult } from './http.js';
 import { resolveProxy } from './proxy.js';
 import { sendTcp, sendUdp, type AuxResult } from './aux.js';
 import { Spool, spoolDir, type RetryState, type SpoolEntry } from './spool.js';
-import {
-  buildMessage, contextOf, normalizeOutgoing, toWireReading,
-  type Message, type MessageContext, type MessageType, type Outgoing, type WireReading,
-} from './wire.js';
+import { contextOf, normalizeOutgoing, toWireReading, type MessageContext, type Outgoing } from './wire.js';
 import type { Reading } from '../reading/types.js';
 
-/** Readings per message for billing data; keeps a body far below the collector's 256 KiB limit. */
-const MAX_READINGS_PER_MESSAGE = 200;
 /** Backoff: 30 s doubling to at most 1 h, with jitter (50-100 % of the step). */
 const BACKOFF_BASE_MS = 30_000;
 const BACKOFF_CAP_MS = 3_600_000;
@@ -62,7 +60,7 @@ export function buildMessages(ctx: MessageContext, type: MessageType, items: Rea
   if (wire.length === 0) return [];
   if (type !== 'alert') {
     const out: Message[] = [];
-    for (let i = 0; i < wire.length; i += MAX_READINGS_PER_MESSAGE) out.push(buildMessage(ctx, type, wire.slice(i, i + MAX_READINGS_PER_MESSAGE), now));
+    for (let i = 0; i < wire.length; i += AGENT_READINGS_PER_MESSAGE) out.push(buildMessage(ctx, type, wire.slice(i, i + AGENT_READINGS_PER_MESSAGE), now));
     return out;
   }
   const budget = UDP_MAX_BYTES - auxOverhead(ctx.agentId);

@@ -11,7 +11,7 @@ import { request as httpRequest } from 'node:http';
 import { isIP, Socket, connect as netConnect } from 'node:net';
 import { connect as tlsConnect, rootCertificates, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { gzipSync } from 'node:zlib';
-import { encodeAuxPacket, httpHeaders } from './codec.js';
+import { encodeAuxPacket, httpHeaders } from '@amr/protocol';
 import { classify, postMessage, type Lookup } from './http.js';
 import { explainProxy, type ProxyChoice, type ProxyDeps } from './proxy.js';
 import { sendTcp, sendUdp } from './aux.js';

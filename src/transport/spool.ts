@@ -13,7 +13,7 @@ import {
   renameSync, rmSync, statSync, unlinkSync, writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { checkMessage, type Message, type MessageType } from './wire.js';
+import { checkMessage, type Message, type MessageType } from '@amr/protocol';
 import type { Journal } from './journal.js';
 
 /** Send order: alerts first, then billing readings, then heartbeats. */

@@ -2,57 +2,13 @@
  * The message the agent sends (docs/protocol.md): a Reading reduced to what may
  * travel (WireReading), with [privacy] masking applied. Pure: no I/O here.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import type { MessageType, Reason, WireReading } from '@amr/protocol';
 import type { Config } from '../config/types.js';
-import type { Counter, CounterKey, Reading } from '../reading/types.js';
-
-export const PROTOCOL_VERSION = 1;
-
-export type MessageType = 'readings' | 'heartbeat' | 'alert';
-export const MESSAGE_TYPES: readonly MessageType[] = ['readings', 'heartbeat', 'alert'];
-
-/** Why a reading was sent; the scheduler decides. */
-export type Reason = 'new' | 'moved' | 'supply' | 'alert' | 'pages' | 'heartbeat' | 'missing';
+import type { Reading } from '../reading/types.js';
 
 export type PrivacyMode = 'send' | 'mask' | 'omit';
 export interface Privacy { ip: PrivacyMode; mac: PrivacyMode; hostname: PrivacyMode }
-
-export interface WireReading {
-  host: string | null;
-  readAt: string;
-  ok: boolean;
-  error: string | null;
-  reason: Reason;
-  identity: {
-    serial: string | null;
-    ip: string | null;
-    mac: string | null;
-    vendor: string | null;
-    model: string | null;
-    firmware: string | null;
-    hostname: string | null;
-    location: string | null;
-    sysObjectID: string | null;
-  };
-  status: { device: string | null; printer: string | null; errors: string[] };
-  counters: Partial<Record<CounterKey, Counter>>;
-  extraCounters: Record<string, Counter>;
-  supplies: Array<{ description: string; type: string; class: string; color: string | null; levelPercent: number | null; state: string }>;
-  alerts: Array<{ severity: string; code: number | null; codeName: string | null; description: string }>;
-  flags: Array<{ code: string; message: string; path?: string }>;
-  profile: string | null;
-}
-
-export interface Message {
-  protocol: 1;
-  type: MessageType;
-  messageId: string;
-  agentId: string;
-  customer: string;
-  agentVersion: string;
-  createdAt: string;
-  readings: WireReading[];
-}
 
 /** A reading with the reason it is being sent. */
 export interface Outgoing { reading: Reading; reason?: Reason }
@@ -134,30 +90,4 @@ export function contextOf(config: Config, agentVersion: string): MessageContext 
     key: config.server.agent_key ?? '',
     privacy: { ip: config.privacy.ip, mac: config.privacy.mac, hostname: config.privacy.hostname },
   };
-}
-
-export function buildMessage(ctx: MessageContext, type: MessageType, readings: WireReading[], now = new Date()): Message {
-  return {
-    protocol: PROTOCOL_VERSION,
-    type,
-    messageId: randomUUID(),
-    agentId: ctx.agentId,
-    customer: ctx.customer,
-    agentVersion: ctx.agentVersion,
-    createdAt: now.toISOString(),
-    readings,
-  };
-}
-
-/** Cheap structural check for a message read back from disk. Returns what is wrong, or null. */
-export function checkMessage(value: unknown): string | null {
-  if (typeof value !== 'object' || value === null) return 'not a JSON object';
-  const m = value as Record<string, unknown>;
-  if (m.protocol !== PROTOCOL_VERSION) return `protocol is ${JSON.stringify(m.protocol)}, expected ${PROTOCOL_VERSION}`;
-  if (!MESSAGE_TYPES.includes(m.type as MessageType)) return `type ${JSON.stringify(m.type)} is unknown`;
-  for (const k of ['messageId', 'agentId', 'customer', 'agentVersion', 'createdAt'] as const) {
-    if (typeof m[k] !== 'string') return `${k} is missing`;
-  }
-  if (!Array.isArray(m.readings)) return 'readings is not a list';
-  return null;
 }

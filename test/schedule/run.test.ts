@@ -16,7 +16,7 @@ import { acquireRunLock } from '../../src/schedule/lock.js';
 import { startCollector, type Collector } from '../transport/helpers/collector.js';
 import { loadRecording } from '../helpers/fixtures.js';
 import { tempDir } from './helpers.js';
-import type { Message } from '../../src/transport/wire.js';
+import type { Message } from '@amr/protocol';
 
 const PORT = 26161;
 const NAMES = ['jetdirect', 'canonprinter_lbp', 'konica_c250i', 'ricoh_mpc3002'];

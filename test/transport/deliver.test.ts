@@ -9,7 +9,7 @@ import { makePki, type Pki } from './helpers/pki.js';
 import { AGENT_ID, AGENT_KEY, makeConfig, tempData } from './helpers/config.js';
 import { startAux, startCollector, type Collector } from './helpers/collector.js';
 import { sampleReading } from './helpers/readings.js';
-import type { Message } from '../../src/transport/wire.js';
+import type { Message } from '@amr/protocol';
 
 const HOST = '127.77.0.10';
 const HOST2 = '127.77.0.11';

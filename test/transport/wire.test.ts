@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { buildMessages } from '../../src/transport/deliver.js';
 import { contextOf, maskValue, toWireReading } from '../../src/transport/wire.js';
-import { decodeAuxPacket, decodeAuxReply, encodeAck, encodeAuxPacket, encodeBody, httpHeaders, signature, UDP_MAX_BYTES } from '../../src/transport/codec.js';
+import { decodeAuxPacket, decodeAuxReply, encodeAck, encodeAuxPacket, encodeBody, httpHeaders, signature, UDP_MAX_BYTES } from '@amr/protocol';
 import { AGENT_KEY, makeConfig } from './helpers/config.js';
 import { sampleReading } from './helpers/readings.js';
 
@@ -85,7 +85,7 @@ describe('codec', () => {
     const body = Buffer.from('gzip-bytes\nwith newline');
     const p = decodeAuxPacket(encodeAuxPacket('front desk/pc', 'key', body, 1_700_000_000_000))!;
     expect(p.agentId).toBe('front desk/pc');
-    expect(p.timestamp).toBe(1_700_000_000);
+    expect(p.timestamp).toBe('1700000000');
     expect(p.body.equals(body)).toBe(true);
     expect(p.signature).toBe(signature('key', 1_700_000_000, body));
     const ack = decodeAuxReply(Buffer.from(encodeAck('key', 'm-1', true)), 'key');

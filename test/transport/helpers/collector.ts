@@ -9,8 +9,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { decodeAuxPacket, encodeAck, frame } from '../../../src/transport/codec.js';
-import type { Message } from '../../../src/transport/wire.js';
+import { decodeAuxPacket, encodeAck, frame, type Message } from '@amr/protocol';
 
 export type Mode = 'ok' | 'garbage' | 'slow' | 'oversized' | 'status500' | 'hang-then-ok';
 

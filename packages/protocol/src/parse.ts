@@ -1,12 +1,14 @@
-import { MESSAGE_TYPES, PROTOCOL_VERSION, type MessageType } from './limits.js';
-
 /**
- * The message body of docs/protocol.md, checked field by field. Whatever passes
- * is safe to store; whatever fails gets one line saying which field is wrong.
+ * The collector's side of the message body: checked field by field against the
+ * protocol's limits. Whatever passes is safe to store; whatever fails gets one line
+ * saying which field is wrong.
  */
-export interface WireCounter { value: number; unit: string | null }
+import { COUNTER_NAME, ID, LIMITS } from './limits.js';
+import type { WireCounter, WireIdentity } from './message.js';
+import { MESSAGE_TYPES, PROTOCOL_VERSION, type MessageType } from './version.js';
 
-export interface WireSupply {
+export interface ReceivedSupply {
+  /** hrDeviceIndex.prtMarkerSuppliesIndex when the agent sent them, else the position and description. */
   index: string;
   description: string | null;
   type: string | null;
@@ -16,20 +18,14 @@ export interface WireSupply {
   state: string | null;
 }
 
-export interface WireAlert {
+export interface ReceivedAlert {
   severity: string | null;
   code: number | null;
   codeName: string | null;
   description: string | null;
 }
 
-export interface WireIdentity {
-  serial: string | null; mac: string | null; vendor: string | null; model: string | null;
-  firmware: string | null; ip: string | null; hostname: string | null; location: string | null;
-  sysObjectID: string | null;
-}
-
-export interface WireReading {
+export interface ReceivedReading {
   readAt: string;
   ok: boolean;
   error: string | null;
@@ -38,29 +34,24 @@ export interface WireReading {
   status: { device: string | null; printer: string | null; errors: string[] };
   counters: Record<string, WireCounter>;
   extraCounters: Record<string, WireCounter>;
-  supplies: WireSupply[];
-  alerts: WireAlert[];
+  supplies: ReceivedSupply[];
+  alerts: ReceivedAlert[];
   /** The reading as received, stored for later questions. */
   raw: Record<string, unknown>;
 }
 
-export interface Message {
-  protocol: 1;
+export interface ReceivedMessage {
+  protocol: typeof PROTOCOL_VERSION;
   type: MessageType;
   messageId: string;
   agentId: string;
   customer: string;
   agentVersion: string;
   createdAt: string;
-  readings: WireReading[];
+  readings: ReceivedReading[];
 }
 
 export class SchemaError extends Error {}
-
-const MAX_READINGS = 10_000;
-// Vendor counters keep their vendor names ("Two Color Total Count", "Scan to E-mail/FTP"): printable text, bounded.
-const COUNTER_KEY = /^[^\u0000-\u001f\u007f]{1,64}$/;
-const ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -69,14 +60,14 @@ function fail(path: string, what: string): never {
   throw new SchemaError(`${path} ${what}`);
 }
 
-function str(o: Obj, k: string, path: string, opts: { required?: boolean; max?: number } = {}): string | null {
+function str(o: Obj, k: string, path: string, max: number, required = false): string | null {
   const v = o[k];
   if (v === undefined || v === null) {
-    if (opts.required) fail(`${path}${k}`, 'is missing');
+    if (required) fail(`${path}${k}`, 'is missing');
     return null;
   }
   if (typeof v !== 'string') fail(`${path}${k}`, 'must be a string');
-  if (v.length > (opts.max ?? 1024)) fail(`${path}${k}`, `is longer than ${opts.max ?? 1024} characters`);
+  if (v.length > max) fail(`${path}${k}`, `is longer than ${max} characters`);
   return v;
 }
 
@@ -87,16 +78,16 @@ function num(o: Obj, k: string, path: string): number | null {
   return v;
 }
 
-function time(o: Obj, k: string, path: string): string {
-  const s = str(o, k, path, { required: true, max: 64 })!;
+function time(o: Obj, k: string, path: string, max: number): string {
+  const s = str(o, k, path, max, true)!;
   const t = Date.parse(s);
   if (!/^\d{4}-\d\d-\d\dT/.test(s) || Number.isNaN(t)) fail(`${path}${k}`, 'must be an ISO 8601 time');
   // A clock a day ahead would poison "latest" views for good.
-  if (t > Date.now() + 86_400_000) fail(`${path}${k}`, 'is more than a day in the future');
+  if (t > Date.now() + LIMITS.futureSeconds * 1000) fail(`${path}${k}`, 'is more than a day in the future');
   return new Date(t).toISOString();
 }
 
-function arr(o: Obj, k: string, path: string, max = 1000): unknown[] {
+function arr(o: Obj, k: string, path: string, max: number): unknown[] {
   const v = o[k];
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) fail(`${path}${k}`, 'must be an array');
@@ -111,77 +102,85 @@ function counters(o: Obj, k: string, path: string): Record<string, WireCounter> 
   const out: Record<string, WireCounter> = {};
   for (const [name, c] of Object.entries(v)) {
     const p = `${path}${k}.${name}`;
-    if (!COUNTER_KEY.test(name)) fail(p, 'is not a valid counter name');
+    if (!COUNTER_NAME.test(name)) fail(p, 'is not a valid counter name');
     if (!isObj(c)) fail(p, 'must be {value, unit}');
     const value = num(c, 'value', `${p}.`);
     if (value === null || !Number.isSafeInteger(value) || value < 0) fail(`${p}.value`, 'must be a whole number >= 0');
-    out[name] = { value, unit: str(c, 'unit', `${p}.`, { max: 32 }) };
+    out[name] = { value, unit: str(c, 'unit', `${p}.`, LIMITS.counterUnit) };
   }
   return out;
 }
 
-function reading(v: unknown, i: number): WireReading {
+function reading(v: unknown, i: number): ReceivedReading {
   const path = `readings[${i}].`;
   if (!isObj(v)) fail(`readings[${i}]`, 'must be an object');
   const idv = v.identity ?? {};
   if (!isObj(idv)) fail(`${path}identity`, 'must be an object');
   const ip = `${path}identity.`;
+  const L = LIMITS.identity;
   const identity: WireIdentity = {
-    serial: str(idv, 'serial', ip, { max: 128 })?.trim() || null,
-    mac: str(idv, 'mac', ip, { max: 64 })?.trim().toLowerCase() || null,
-    vendor: str(idv, 'vendor', ip, { max: 128 }),
-    model: str(idv, 'model', ip, { max: 256 }),
-    firmware: str(idv, 'firmware', ip, { max: 256 }),
-    ip: str(idv, 'ip', ip, { max: 64 }),
-    hostname: str(idv, 'hostname', ip, { max: 256 }),
-    location: str(idv, 'location', ip, { max: 256 }),
-    sysObjectID: str(idv, 'sysObjectID', ip, { max: 256 }),
+    serial: str(idv, 'serial', ip, L.serial)?.trim() || null,
+    mac: str(idv, 'mac', ip, L.mac)?.trim().toLowerCase() || null,
+    vendor: str(idv, 'vendor', ip, L.vendor),
+    model: str(idv, 'model', ip, L.model),
+    firmware: str(idv, 'firmware', ip, L.firmware),
+    ip: str(idv, 'ip', ip, L.ip),
+    hostname: str(idv, 'hostname', ip, L.hostname),
+    location: str(idv, 'location', ip, L.location),
+    sysObjectID: str(idv, 'sysObjectID', ip, L.sysObjectID),
   };
   const stv = v.status ?? {};
   if (!isObj(stv)) fail(`${path}status`, 'must be an object');
-  const errors = arr(stv, 'errors', `${path}status.`, 64).map((e, j) => {
+  const errors = arr(stv, 'errors', `${path}status.`, LIMITS.statusErrors).map((e, j) => {
     if (typeof e !== 'string') fail(`${path}status.errors[${j}]`, 'must be a string');
     return e;
   });
   const okv = v.ok ?? true;
   if (typeof okv !== 'boolean') fail(`${path}ok`, 'must be true or false');
-  const supplies = arr(v, 'supplies', path, 256).map((s, j): WireSupply => {
+  const S = LIMITS.supply;
+  const supplies = arr(v, 'supplies', path, LIMITS.supplies).map((s, j): ReceivedSupply => {
     const sp = `${path}supplies[${j}].`;
     if (!isObj(s)) fail(`${path}supplies[${j}]`, 'must be an object');
     const lp = num(s, 'levelPercent', sp);
     if (lp !== null && (lp < 0 || lp > 100)) fail(`${sp}levelPercent`, 'must be 0-100 or null');
     const hr = num(s, 'hrDeviceIndex', sp);
     const ix = num(s, 'index', sp);
-    const description = str(s, 'description', sp);
+    const description = str(s, 'description', sp, S.description);
     return {
       index: ix !== null ? `${hr ?? 1}.${ix}` : `#${j}:${description ?? ''}`,
       description,
-      type: str(s, 'type', sp, { max: 64 }),
-      class: str(s, 'class', sp, { max: 32 }),
-      color: str(s, 'color', sp, { max: 64 }),
+      type: str(s, 'type', sp, S.type),
+      class: str(s, 'class', sp, S.class),
+      color: str(s, 'color', sp, S.color),
       levelPercent: lp,
-      state: str(s, 'state', sp, { max: 32 }),
+      state: str(s, 'state', sp, S.state),
     };
   });
-  const alerts = arr(v, 'alerts', path, 256).map((a, j): WireAlert => {
+  const A = LIMITS.alert;
+  const alerts = arr(v, 'alerts', path, LIMITS.alerts).map((a, j): ReceivedAlert => {
     const ap = `${path}alerts[${j}].`;
     if (!isObj(a)) fail(`${path}alerts[${j}]`, 'must be an object');
     const code = num(a, 'code', ap);
     if (code !== null && !Number.isSafeInteger(code)) fail(`${ap}code`, 'must be a whole number');
     return {
-      severity: str(a, 'severity', ap, { max: 64 }),
+      severity: str(a, 'severity', ap, A.severity),
       code,
-      codeName: str(a, 'codeName', ap, { max: 128 }),
-      description: str(a, 'description', ap),
+      codeName: str(a, 'codeName', ap, A.codeName),
+      description: str(a, 'description', ap, A.description),
     };
   });
+  const R = LIMITS.reading;
   return {
-    readAt: time(v, 'readAt', path),
+    readAt: time(v, 'readAt', path, R.readAt),
     ok: okv,
-    error: str(v, 'error', path),
-    reason: str(v, 'reason', path, { max: 32 }),
+    error: str(v, 'error', path, R.error),
+    reason: str(v, 'reason', path, R.reason),
     identity,
-    status: { device: str(stv, 'device', `${path}status.`, { max: 32 }), printer: str(stv, 'printer', `${path}status.`, { max: 32 }), errors },
+    status: {
+      device: str(stv, 'device', `${path}status.`, LIMITS.status.device),
+      printer: str(stv, 'printer', `${path}status.`, LIMITS.status.printer),
+      errors,
+    },
     counters: counters(v, 'counters', path),
     extraCounters: counters(v, 'extraCounters', path),
     supplies,
@@ -191,20 +190,21 @@ function reading(v: unknown, i: number): WireReading {
 }
 
 /** Checks a parsed body against the protocol; `headerAgent` is X-AMR-Agent. */
-export function parseMessage(body: unknown, headerAgent: string): Message {
+export function parseMessage(body: unknown, headerAgent: string): ReceivedMessage {
   if (!isObj(body)) fail('body', 'must be a JSON object');
   if (body.protocol !== PROTOCOL_VERSION) fail('protocol', `must be ${PROTOCOL_VERSION}`);
-  const type = str(body, 'type', '', { required: true, max: 32 }) as MessageType;
+  const M = LIMITS.message;
+  const type = str(body, 'type', '', M.type, true) as MessageType;
   if (!MESSAGE_TYPES.includes(type)) fail('type', `must be one of ${MESSAGE_TYPES.join(', ')}`);
-  const messageId = str(body, 'messageId', '', { required: true, max: 128 })!;
+  const messageId = str(body, 'messageId', '', M.messageId, true)!;
   if (!ID.test(messageId)) fail('messageId', 'must be 1-128 letters, digits, ".", "_", ":", "@" or "-"');
-  const agentId = str(body, 'agentId', '', { required: true, max: 128 })!;
+  const agentId = str(body, 'agentId', '', M.agentId, true)!;
   if (agentId !== headerAgent) fail('agentId', 'differs from the X-AMR-Agent header');
-  const customer = str(body, 'customer', '', { required: true, max: 128 })!;
-  const agentVersion = str(body, 'agentVersion', '', { max: 64 }) ?? 'unknown';
-  const createdAt = time(body, 'createdAt', '');
+  const customer = str(body, 'customer', '', M.customer, true)!;
+  const agentVersion = str(body, 'agentVersion', '', M.agentVersion) ?? 'unknown';
+  const createdAt = time(body, 'createdAt', '', M.createdAt);
   const raw = body.readings;
   if (!Array.isArray(raw)) fail('readings', 'must be an array');
-  if (raw.length > MAX_READINGS) fail('readings', `has more than ${MAX_READINGS} entries`);
-  return { protocol: 1, type, messageId, agentId, customer, agentVersion, createdAt, readings: raw.map(reading) };
+  if (raw.length > LIMITS.readings) fail('readings', `has more than ${LIMITS.readings} entries`);
+  return { protocol: PROTOCOL_VERSION, type, messageId, agentId, customer, agentVersion, createdAt, readings: raw.map(reading) };
 }
