@@ -1,7 +1,7 @@
 /**
  * `amr install-task` (alias `install`), `amr uninstall-task`, `amr task status`: the
  * scheduled task that runs `amr run` (Task Scheduler, systemd timer, launchd). The
- * plans live in src/schedule/install.ts; this module reads options and config.
+ * plans live in src/task/install.ts; this module reads options and config.
  */
 import { existsSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
@@ -13,10 +13,10 @@ import { defaultDataDir } from '../config/paths.js';
 import { parseDuration } from '../config/duration.js';
 import { UserError } from '../errors.js';
 import type { Config } from '../config/types.js';
-import type { CommandRunner, HostFacts } from '../schedule/install.js';
+import type { CommandRunner, HostFacts } from '../task/install.js';
 import {
   checkEvery, checkTaskName, DEFAULT_BOOT_DELAY_MS, DEFAULT_TASK_NAME, type TaskPlatform, type TaskSpec,
-} from '../schedule/task-spec.js';
+} from '../task/spec.js';
 
 export interface TaskCommandDeps {
   /** Facts about this machine; tests override platform, root, home. */
@@ -145,7 +145,7 @@ export function registerTask(program: Command, deps: Partial<TaskCommandDeps> = 
   const out = deps.out ?? ((t: string) => { process.stdout.write(t); });
   // The scheduler plans (and child_process) load only when a task command runs.
   const load = async () => {
-    const install = await import('../schedule/install.js');
+    const install = await import('../task/install.js');
     return { ...install, runner: deps.runner ?? install.spawnRunner };
   };
 

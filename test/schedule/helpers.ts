@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TaskSpec } from '../../src/schedule/task-spec.js';
+import type { TaskSpec } from '../../src/task/spec.js';
 
 export const XSD = fileURLToPath(new URL('../../../shared/windows/task-scheduler.xsd', import.meta.url));
 

@@ -5,7 +5,7 @@
  */
 import { posix } from 'node:path';
 import { shellArg, systemdArg, systemdPath } from './quote.js';
-import { executionLimitMs, runArgv, type TaskSpec } from './task-spec.js';
+import { executionLimitMs, runArgv, type TaskSpec } from './spec.js';
 
 export interface SystemdUnits {
   serviceName: string;

@@ -5,7 +5,7 @@
  */
 import { posix } from 'node:path';
 import { xmlEscape } from './quote.js';
-import { runArgv, type TaskSpec } from './task-spec.js';
+import { runArgv, type TaskSpec } from './spec.js';
 
 /** launchd labels are reverse-DNS by convention. */
 export function launchdLabel(spec: Pick<TaskSpec, 'name'>): string {

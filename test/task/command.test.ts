@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { registerTask, type TaskCommandDeps } from '../../src/commands/task.js';
-import type { CommandRunner, HostFacts } from '../../src/schedule/install.js';
-import { utf16leWithBom } from '../../src/schedule/task-windows.js';
-import { tempDir, XSD, xmllint } from './helpers.js';
+import type { CommandRunner, HostFacts } from '../../src/task/install.js';
+import { utf16leWithBom } from '../../src/task/windows.js';
+import { tempDir, XSD, xmllint } from '../schedule/helpers.js';
 
 const tmp = tempDir('amr task ');
 afterAll(() => tmp.cleanup());
@@ -157,7 +157,7 @@ describe('amr install-task / uninstall-task / task status (recorded commands, no
 
   it('a failing schtasks is reported in one line with a hint', async () => {
     // Windows registration is carried out on Windows only; here the plan's runner sees a refusal.
-    const { installTask, planTask } = await import('../../src/schedule/install.js');
+    const { installTask, planTask } = await import('../../src/task/install.js');
     const spec = {
       name: 'amr', program: 'C:\\node\\node.exe', programArgs: [], configPath: 'C:\\DriverPrinter\\config.ini',
       dataDir: join(tmp.path, 'win data'), everyMs: 4 * 3_600_000, timeBudgetMs: 900_000, bootDelayMs: 300_000, user: null, description: 'x',

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   isoDuration, startBoundary, utf16leWithBom, windowsAction, windowsCommands, windowsTaskXml,
-} from '../../src/schedule/task-windows.js';
-import { windowsArg } from '../../src/schedule/quote.js';
-import { tempDir, winSpec, XSD, xmllint } from './helpers.js';
+} from '../../src/task/windows.js';
+import { windowsArg } from '../../src/task/quote.js';
+import { tempDir, winSpec, XSD, xmllint } from '../schedule/helpers.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());

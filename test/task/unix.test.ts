@@ -3,10 +3,10 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { calendarFor, cronLines, systemdCommands, systemdSpan, systemdUnits } from '../../src/schedule/task-systemd.js';
-import { launchdCommands, launchdPlist, launchdPlistPath } from '../../src/schedule/task-launchd.js';
-import type { TaskSpec } from '../../src/schedule/task-spec.js';
-import { requireTool, tempDir, xmllint } from './helpers.js';
+import { calendarFor, cronLines, systemdCommands, systemdSpan, systemdUnits } from '../../src/task/systemd.js';
+import { launchdCommands, launchdPlist, launchdPlistPath } from '../../src/task/launchd.js';
+import type { TaskSpec } from '../../src/task/spec.js';
+import { requireTool, tempDir, xmllint } from '../schedule/helpers.js';
 
 const tmp = tempDir('amr sched '); // a space in every path below
 afterAll(() => tmp.cleanup());

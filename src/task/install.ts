@@ -9,11 +9,11 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, posix } from 'node:path';
 import { UserError } from '../errors.js';
 import { windowsCommandLine, shellArg, xmlEscape } from './quote.js';
-import type { TaskPlatform, TaskSpec } from './task-spec.js';
+import type { TaskPlatform, TaskSpec } from './spec.js';
 import { formatDuration } from '../config/duration.js';
-import { isSystemAccount, utf16leWithBom, windowsCommands, windowsTaskXml, windowsXmlPath } from './task-windows.js';
-import { cronLines, systemdCommands, systemdUnitDir, systemdUnits } from './task-systemd.js';
-import { launchdCommands, launchdPlist, launchdPlistPath } from './task-launchd.js';
+import { isSystemAccount, utf16leWithBom, windowsCommands, windowsTaskXml, windowsXmlPath } from './windows.js';
+import { cronLines, systemdCommands, systemdUnitDir, systemdUnits } from './systemd.js';
+import { launchdCommands, launchdPlist, launchdPlistPath } from './launchd.js';
 
 export interface CommandResult {
   code: number;

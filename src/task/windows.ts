@@ -7,7 +7,7 @@ import { win32 } from 'node:path';
 import { createHash } from 'node:crypto';
 import { UserError } from '../errors.js';
 import { windowsCommandLine, xmlEscape } from './quote.js';
-import { executionLimitMs, runArgv, type TaskSpec } from './task-spec.js';
+import { executionLimitMs, runArgv, type TaskSpec } from './spec.js';
 
 /** The well-known SID of LocalSystem: works on every Windows language, unlike the name. */
 const SYSTEM_SID = 'S-1-5-18';
