@@ -14,6 +14,7 @@ import { parsePeriod, PeriodError } from './reports/period.js';
 import { stale } from './reports/stale.js';
 import { lowSupplies } from './reports/supplies.js';
 import { openAlerts } from './reports/alerts.js';
+import { registerService, toShipCommand, type CliContext } from './service-cli.js';
 
 /** A mistake the dealer can fix: one line, exit code 2, no stack trace. */
 class CliError extends Error {}
@@ -63,6 +64,7 @@ export function program(): Command {
     .showHelpAfterError()
     .exitOverride();
   const db = () => p.opts<{ db: string }>().db;
+  const svc: CliContext = { db, withDb, out, int, usage: (m) => new CliError(m) };
   const fmtOpts = (c: Command) => c.option('--json', 'JSON output').option('--csv', 'CSV output').option('--customer <code>', 'only this customer');
 
   p.command('serve')
@@ -175,7 +177,9 @@ export function program(): Command {
 
   fmtOpts(p.command('supplies').description('Low and empty supplies (and full waste receptacles), from each device\'s newest reading.'))
     .option('--below <percent>', 'also list consumables at or below this level', int('--below'), 10)
-    .action(async (o: Fmt & { customer?: string; below: number }) => {
+    .option('--to-ship', 'the supplies to ship: below the customer\'s level or days-to-empty threshold, not yet marked shipped (amr-collector ship)')
+    .action(async (o: Fmt & { customer?: string; below: number; toShip?: boolean }) => {
+      if (o.toShip) return toShipCommand(svc, o);
       const rows = await withDb(db(), (d) => lowSupplies(d, { customer: o.customer, belowPercent: o.below }));
       out(rows, [
         { header: 'customer', get: (r) => r.customer }, { header: 'device', get: ident }, { header: 'serial/mac', get: devId },
@@ -214,6 +218,7 @@ export function program(): Command {
         { header: 'after', get: (r) => r.after }, { header: 'after_at', get: (r) => r.afterAt },
       ], o);
     });
+  registerService(p, svc);
   return p;
 }
 

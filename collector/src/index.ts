@@ -10,6 +10,7 @@ import type { Db } from './db/types.js';
 import { configSnippet, enroll, rekey, type Enrollment } from './enroll.js';
 import { httpHandler } from './http.js';
 import { silentLogger, stderrLogger, type Logger } from './log.js';
+import { startNotifier, type NotifierOptions } from './notify/notifier.js';
 
 export { openDb, DbUrlError } from './db/open.js';
 export type { Db, Queryable } from './db/types.js';
@@ -24,6 +25,7 @@ export { countersBackwards } from './reports/backwards.js';
 export { csv, table, columnsOf } from './reports/format.js';
 export { signature } from '@amr/protocol';
 export { stderrLogger, silentLogger, type Logger } from './log.js';
+export * from './service.js';
 
 export interface CollectorOptions {
   /** `sqlite:/path/file.db` (default form), a bare path, or `postgres://...`; or an open Db. */
@@ -43,6 +45,8 @@ export interface CollectorOptions {
   auxOptional?: boolean;
   /** Default: stderr lines; `false` for silence. */
   log?: Logger | false;
+  /** Notification delivery and silence checks (SMTP from AMR_COLLECTOR_SMTP_URL by default); `false` turns it off. */
+  notify?: NotifierOptions | false;
 }
 
 export interface Collector {
@@ -111,6 +115,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
   const port = (server.address() as AddressInfo).port;
   const url = `${opts.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   log('info', `collector listening on ${url} (${db.label})${tcp ? `, tcp ${(tcp.address() as AddressInfo).port}` : ''}${udp.length ? `, udp ${udp.map((u) => u.address().port).join(', ')}` : ''}`);
+  const notifier = opts.notify === false ? null : startNotifier(db, log, opts.notify);
   let stopped = false;
   return {
     url,
@@ -124,6 +129,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
     async stop() {
       if (stopped) return;
       stopped = true;
+      await notifier?.stop();
       await closeAll();
       if (ownsDb) await db.close();
     },

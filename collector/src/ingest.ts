@@ -1,6 +1,8 @@
 import type { Db, Queryable } from './db/types.js';
 import { deviceKey } from './device-key.js';
 import type { ReceivedMessage as Message, ReceivedReading as WireReading } from '@amr/protocol';
+import { recordSupplyLevels } from './forecast/store.js';
+import { evaluateIngest, wakeIfQueued } from './notify/evaluate.js';
 
 export interface IngestResult {
   duplicate: boolean;
@@ -58,9 +60,11 @@ export async function ingest(db: Db, msg: Message, channel: string, receivedAt =
         [r.error ?? 'not answering', r.readAt, msg.agentId, dev, r.readAt],
       );
     }
+    await recordSupplyLevels(q, msg.readings, devices, Date.parse(receivedAt));
     await updateLatest(q, newestOk, msg.agentId, receivedAt);
+    await evaluateIngest(q, msg, devices, receivedAt);
     return { duplicate: false, stored: msg.readings.length };
-  });
+  }).finally(wakeIfQueued);
 }
 
 function* chunks<T>(rows: T[], size: number): Generator<T[]> {

@@ -99,6 +99,133 @@ export const MIGRATIONS: { version: number; name: string; statements: string[] }
       )`,
     ],
   },
+  {
+    version: 2,
+    name: 'toner forecast, shipping, notifications, rollups',
+    statements: [
+      // Every consumable level reading (the forecast's input), with the device's total counter then.
+      `CREATE TABLE supply_levels (
+        device_id {{bigint}} NOT NULL REFERENCES devices(id),
+        idx TEXT NOT NULL,
+        read_at TEXT NOT NULL,
+        level_percent INTEGER NOT NULL,
+        total {{bigint}},
+        PRIMARY KEY (device_id, idx, read_at)
+      )`,
+      `CREATE INDEX supply_levels_time ON supply_levels (read_at)`,
+      `CREATE TABLE cartridge_changes (
+        id {{id}},
+        device_id {{bigint}} NOT NULL REFERENCES devices(id),
+        idx TEXT NOT NULL,
+        changed_at TEXT NOT NULL,
+        level_before INTEGER, level_after INTEGER,
+        total_at_change {{bigint}},
+        pages_printed {{bigint}},
+        UNIQUE (device_id, idx, changed_at)
+      )`,
+      `CREATE TABLE supply_forecasts (
+        device_id {{bigint}} NOT NULL REFERENCES devices(id),
+        idx TEXT NOT NULL,
+        computed_at TEXT NOT NULL,
+        level_percent INTEGER,
+        days_left REAL,
+        empty_at TEXT,
+        percent_per_day REAL,
+        method TEXT NOT NULL,
+        points INTEGER NOT NULL,
+        since TEXT,
+        PRIMARY KEY (device_id, idx)
+      )`,
+      `CREATE INDEX supply_forecasts_empty ON supply_forecasts (empty_at)`,
+      `CREATE INDEX supplies_level ON supplies (level_percent)`,
+      `CREATE INDEX supplies_state ON supplies (state)`,
+      `CREATE TABLE supply_shipments (
+        device_id {{bigint}} NOT NULL REFERENCES devices(id),
+        idx TEXT NOT NULL,
+        shipped_at TEXT NOT NULL,
+        shipped_by TEXT,
+        PRIMARY KEY (device_id, idx)
+      )`,
+      `CREATE TABLE customer_supply_settings (
+        customer TEXT PRIMARY KEY REFERENCES customers(code),
+        ship_below_percent INTEGER NOT NULL,
+        ship_days INTEGER NOT NULL
+      )`,
+      `CREATE TABLE notify_rules (
+        id {{id}},
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        threshold REAL,
+        customer TEXT,
+        channel TEXT NOT NULL,
+        target TEXT NOT NULL,
+        secret TEXT,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL
+      )`,
+      `CREATE TABLE notify_events (
+        id {{id}},
+        rule_id {{bigint}} NOT NULL REFERENCES notify_rules(id),
+        subject TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        customer TEXT,
+        device_id {{bigint}},
+        agent_id TEXT,
+        state TEXT NOT NULL,
+        detail TEXT,
+        opened_at TEXT NOT NULL,
+        absent_since TEXT,
+        cleared_at TEXT,
+        acked_at TEXT,
+        acked_by TEXT
+      )`,
+      `CREATE UNIQUE INDEX notify_events_open ON notify_events (rule_id, subject) WHERE state = 'open'`,
+      `CREATE INDEX notify_events_state ON notify_events (state, opened_at)`,
+      `CREATE TABLE notify_outbox (
+        id {{id}},
+        event_id {{bigint}} NOT NULL REFERENCES notify_events(id),
+        rule_id {{bigint}} NOT NULL REFERENCES notify_rules(id),
+        transition TEXT NOT NULL,
+        detail TEXT,
+        created_at TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        sent_at TEXT,
+        last_error TEXT,
+        UNIQUE (event_id, transition)
+      )`,
+      `CREATE INDEX notify_outbox_pending ON notify_outbox (status, next_attempt_at)`,
+      `CREATE TABLE counter_daily (
+        device_id {{bigint}} NOT NULL REFERENCES devices(id),
+        key TEXT NOT NULL,
+        day TEXT NOT NULL,
+        first_value {{bigint}} NOT NULL, first_at TEXT NOT NULL,
+        last_value {{bigint}} NOT NULL, last_at TEXT NOT NULL,
+        reads INTEGER NOT NULL,
+        PRIMARY KEY (device_id, key, day)
+      )`,
+      `CREATE TABLE counter_monthly (
+        device_id {{bigint}} NOT NULL REFERENCES devices(id),
+        key TEXT NOT NULL,
+        month TEXT NOT NULL,
+        first_value {{bigint}} NOT NULL, first_at TEXT NOT NULL,
+        last_value {{bigint}} NOT NULL, last_at TEXT NOT NULL,
+        reads INTEGER NOT NULL,
+        PRIMARY KEY (device_id, key, month)
+      )`,
+      `CREATE TABLE supply_daily (
+        device_id {{bigint}} NOT NULL REFERENCES devices(id),
+        idx TEXT NOT NULL,
+        day TEXT NOT NULL,
+        min_level INTEGER NOT NULL, max_level INTEGER NOT NULL, last_level INTEGER NOT NULL,
+        PRIMARY KEY (device_id, idx, day)
+      )`,
+      `CREATE INDEX readings_time ON readings (read_at)`,
+      `CREATE INDEX devices_last_read ON devices (last_read_at)`,
+      `CREATE INDEX counters_time ON counters (read_at)`,
+    ],
+  },
 ];
 
 export function render(sql: string, dialect: Db['dialect']): string {

@@ -1,0 +1,111 @@
+/**
+ * Storage side of the forecast, run inside the ingest transaction: every consumable
+ * level reading goes to supply_levels, a level that jumps up is recorded as a cartridge
+ * change (with the yield of the cartridge it replaced, and clearing a "shipped" mark),
+ * and the forecast of each supply the message touched is recomputed.
+ */
+import type { Queryable } from '../db/types.js';
+import type { ReceivedReading as WireReading } from '@amr/protocol';
+import { cartridgeYield, detectChanges } from './changes.js';
+import { forecastSupply, type LevelPoint } from './forecast.js';
+
+/** Readings older than this do not shape the forecast (a slow cartridge's trend is stable within it). */
+export const FORECAST_WINDOW_DAYS = 60;
+
+const inList = (n: number) => Array(n).fill('?').join(', ');
+function* chunks<T>(rows: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+}
+
+type Key = string; // device \0 idx
+const key = (dev: number, idx: string): Key => `${dev}\u0000${idx}`;
+
+/** Consumable level points of a message, per device and supply, in time order. */
+export function levelPoints(readings: WireReading[], devices: (number | null)[]): Map<Key, { dev: number; idx: string; points: LevelPoint[] }> {
+  const out = new Map<Key, { dev: number; idx: string; points: LevelPoint[] }>();
+  readings.forEach((r, i) => {
+    const dev = devices[i];
+    if (!r.ok || dev === null || dev === undefined) return;
+    const at = Date.parse(r.readAt);
+    const total = r.counters.total?.value ?? null;
+    const seen = new Set<string>();
+    for (const s of r.supplies) {
+      if (s.levelPercent === null || s.class === 'receptacle' || seen.has(s.index)) continue;
+      seen.add(s.index);
+      const k = key(dev, s.index);
+      const e = out.get(k) ?? { dev, idx: s.index, points: [] };
+      e.points.push({ at, level: Math.round(s.levelPercent), total });
+      out.set(k, e);
+    }
+  });
+  for (const e of out.values()) e.points.sort((a, b) => a.at - b.at);
+  return out;
+}
+
+export async function recordSupplyLevels(q: Queryable, readings: WireReading[], devices: (number | null)[], now = Date.now()): Promise<void> {
+  const series = levelPoints(readings, devices);
+  if (!series.size) return;
+  const devs = [...new Set([...series.values()].map((s) => s.dev))];
+
+  const rows = [...series.values()].flatMap((s) => s.points.map((p) => [s.dev, s.idx, new Date(p.at).toISOString(), p.level, p.total ?? null]));
+  for (const c of chunks(rows, 400)) {
+    await q.run(`INSERT INTO supply_levels (device_id, idx, read_at, level_percent, total) VALUES ${c.map(() => '(?, ?, ?, ?, ?)').join(', ')}
+      ON CONFLICT (device_id, idx, read_at) DO NOTHING`, c.flat());
+  }
+
+  // The last recorded change of each touched supply.
+  const lastChange = new Map<Key, { at: string; total: number | null; yieldPages: number | null }>();
+  for (const c of chunks(devs, 400)) {
+    for (const r of await q.all<{ device_id: number; idx: string; changed_at: string; total_at_change: number | null; pages_printed: number | null }>(
+      `SELECT device_id, idx, changed_at, total_at_change, pages_printed FROM cartridge_changes c
+       WHERE device_id IN (${inList(c.length)}) AND changed_at = (SELECT MAX(changed_at) FROM cartridge_changes c2 WHERE c2.device_id = c.device_id AND c2.idx = c.idx)`, c)) {
+      lastChange.set(key(Number(r.device_id), r.idx), { at: r.changed_at, total: r.total_at_change === null ? null : Number(r.total_at_change), yieldPages: r.pages_printed === null ? null : Number(r.pages_printed) });
+    }
+  }
+  const computedAt = new Date(now).toISOString();
+  for (const [k, s] of series) await refresh(q, s.dev, s.idx, lastChange.get(k) ?? null, computedAt);
+}
+
+/** The device's pages per day over the window's readings (null under a day of data). */
+function pageRate(rows: { read_at: string; total: number | null }[]): number | null {
+  const t = rows.filter((r) => r.total !== null);
+  const a = t[0];
+  const b = t[t.length - 1];
+  if (!a || !b) return null;
+  const days = (Date.parse(b.read_at) - Date.parse(a.read_at)) / 86_400_000;
+  return days >= 1 && Number(b.total) >= Number(a.total) ? (Number(b.total) - Number(a.total)) / days : null;
+}
+
+/**
+ * Re-reads the supply's history since its last change (within the window), records any new
+ * change found in it (a reading that arrived late is placed where it belongs), and stores the
+ * forecast as of the newest reading (emptyAt is absolute; lists compare it with the clock).
+ */
+async function refresh(q: Queryable, dev: number, idx: string, last: { at: string; total: number | null; yieldPages: number | null } | null, computedAt: string): Promise<void> {
+  const newest = await q.get<{ read_at: string }>('SELECT MAX(read_at) AS read_at FROM supply_levels WHERE device_id = ? AND idx = ?', [dev, idx]);
+  const now = Date.parse(newest!.read_at);
+  const windowStart = new Date(now - FORECAST_WINDOW_DAYS * 86_400_000).toISOString();
+  const since = last && last.at > windowStart ? last.at : windowStart;
+  const rows = await q.all<{ read_at: string; level_percent: number; total: number | null }>(
+    'SELECT read_at, level_percent, total FROM supply_levels WHERE device_id = ? AND idx = ? AND read_at >= ? ORDER BY read_at', [dev, idx, since]);
+  let hist: LevelPoint[] = rows.map((h) => ({ at: Date.parse(h.read_at), level: Number(h.level_percent), total: h.total === null ? null : Number(h.total) }));
+  let change = last;
+  for (const ch of detectChanges(hist)) {
+    const changedAt = new Date(ch.at).toISOString();
+    if (change && changedAt <= change.at) continue;
+    const pages = cartridgeYield(ch, change ? { totalAtChange: change.total } : null);
+    await q.run(`INSERT INTO cartridge_changes (device_id, idx, changed_at, level_before, level_after, total_at_change, pages_printed)
+      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id, idx, changed_at) DO NOTHING`,
+    [dev, idx, changedAt, ch.levelBefore, ch.levelAfter, ch.totalAtChange, pages]);
+    // A new cartridge is in: what was shipped for the old one is used up.
+    await q.run('DELETE FROM supply_shipments WHERE device_id = ? AND idx = ? AND shipped_at <= ?', [dev, idx, changedAt]);
+    change = { at: changedAt, total: ch.totalAtChange, yieldPages: pages ?? change?.yieldPages ?? null };
+  }
+  if (change && change !== last) hist = hist.filter((p) => p.at >= Date.parse(change!.at));
+  const f = forecastSupply(hist, { now, lastYieldPages: change?.yieldPages ?? null, pagesPerDay: pageRate(rows) });
+  await q.run(`INSERT INTO supply_forecasts (device_id, idx, computed_at, level_percent, days_left, empty_at, percent_per_day, method, points, since)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (device_id, idx) DO UPDATE SET computed_at = excluded.computed_at, level_percent = excluded.level_percent, days_left = excluded.days_left,
+      empty_at = excluded.empty_at, percent_per_day = excluded.percent_per_day, method = excluded.method, points = excluded.points, since = excluded.since`,
+  [dev, idx, computedAt, f.level, f.daysLeft, f.emptyAt, f.percentPerDay, f.method, f.points, change?.at ?? null]);
+}
