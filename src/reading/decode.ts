@@ -4,7 +4,7 @@
  * recording or a test fixture. Vendor profiles refine the result afterwards.
  */
 import type { Varbind } from '../snmp/types.js';
-import { COL, HR_DEVICE_PRINTER, SYS } from './oids.js';
+import { COL, HR_DEVICE_PRINTER, MAX_TABLE_ROWS, SYS } from './oids.js';
 import {
   ALERT_CODE, ALERT_GROUP, ALERT_SEVERITY, ALERT_TRAINING, COUNTER_UNIT, ERROR_STATE_BITS, HR_DEVICE_STATUS,
   HR_PRINTER_STATUS, INPUT_TYPE, MARK_TECH, SUPPLY_CLASS, SUPPLY_TYPE, SUPPLY_UNIT,
@@ -27,7 +27,7 @@ export interface DecodeOptions {
 /** Counters at or above this are kept but flagged: no printer makes two billion pages. */
 const IMPLAUSIBLE_COUNT = 2_000_000_000;
 /** Rows beyond this in any table are not decoded (a garbled or hostile agent); flagged. */
-const MAX_ROWS = 1000;
+const MAX_ROWS = MAX_TABLE_ROWS;
 
 export function decodeReading(host: string, varbinds: VarbindTable | Iterable<Varbind>, options: DecodeOptions = {}): Reading {
   const t = VarbindTable.of(varbinds);

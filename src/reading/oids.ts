@@ -56,6 +56,12 @@ export const COL = {
 /** hrDeviceType value for a printer (RFC 2790 hrDevicePrinter). */
 export const HR_DEVICE_PRINTER = '1.3.6.1.2.1.25.3.1.5';
 
+/**
+ * Rows of any table the decoder and profiles use; a walk keeps one more, so a longer table
+ * is known (and flagged) without being held. A hostile agent's 10,000-row column costs no more.
+ */
+export const MAX_TABLE_ROWS = 1000;
+
 /** The scalars fetched with one GET. */
 export const READ_SCALARS: string[] = Object.values(SYS);
 

@@ -12,7 +12,8 @@ import { isException, type Varbind } from '../snmp/types.js';
 import { VarbindTable } from '../snmp/varbind-table.js';
 import { decodeReading } from './decode.js';
 import { hostProblem } from './host.js';
-import { READ_SCALARS, READ_TABLES } from './oids.js';
+import { MAX_TABLE_ROWS, READ_SCALARS, READ_TABLES } from './oids.js';
+import { probePort, verdictMessage } from '../snmp/port-probe.js';
 import { emptyReading, type Reading } from './types.js';
 
 /** Hooks that add to the standard read (vendor profiles, web pages); see src/profiles. */
@@ -25,6 +26,8 @@ export interface ReadExtension {
 
 export interface ReadOptions extends SessionOptions {
   credentials: Credential[];
+  /** A device's whole read, all credentials tried, is cut at this (ms); default DEVICE_TIME_LIMIT_MS. */
+  deviceTimeLimitMs?: number;
   extension?: ReadExtension;
   /** Host name to IPv4 address; the default asks the system resolver (tests inject one). */
   resolve?: (host: string) => Promise<string>;
@@ -32,6 +35,8 @@ export interface ReadOptions extends SessionOptions {
 
 /** Table groups walked at the same time on one device: a few, to stay gentle. */
 const PARALLEL_WALKS = 4;
+/** A device's read time limit: a normal printer reads in well under 5 s, a slow v1 one in 20. */
+export const DEVICE_TIME_LIMIT_MS = 60_000;
 
 const systemResolve = async (host: string) => (await lookup(host, { family: 4 })).address;
 
@@ -63,47 +68,79 @@ export async function readDevice(host: string, options: ReadOptions): Promise<Re
 
   let requests = 0;
   const errors: SnmpError[] = [];
-  for (const credential of options.credentials) {
-    const session = new SnmpSession(ip, credential, options);
-    // Every credential is tried in turn; errors name the credential by label, never by value.
-    try {
-      const scalars = (await session.get(READ_SCALARS)).filter((vb) => !isException(vb));
-      if (scalars.length === 0) throw new SnmpError('device answered but has no system group', 'protocol');
-      // From here the device has answered: a later failure gives a partial, flagged reading, not none.
-      const tables = await walkTables(session, READ_TABLES, PARALLEL_WALKS);
-      const varbinds = [...scalars, ...tables.varbinds];
-      const problems = tables.errors;
-      if (options.extension) {
-        const extra = options.extension.requests(new VarbindTable(varbinds));
-        if (extra.get.length) {
-          try {
-            varbinds.push(...(await session.get(extra.get)).filter((vb) => !isException(vb)));
-          } catch (e) {
-            problems.push(errorMessage(e));
-          }
-        }
-        const walked = await walkTables(session, extra.walk.map((w) => [w]), PARALLEL_WALKS);
-        varbinds.push(...walked.varbinds);
-        problems.push(...walked.errors);
-      }
-      const table = new VarbindTable(varbinds);
-      const reading = decodeReading(host, table, { ip });
-      options.extension?.apply(reading, table);
-      if (problems.length) {
-        reading.flags.push({ code: 'partialRead', message: `some tables could not be read: ${[...new Set(problems)].join('; ')}` });
-      }
-      requests += session.requests;
-      return { reading, credential: credential.label, used: credential, requests };
-    } catch (error) {
-      requests += session.requests;
-      errors.push(error instanceof SnmpError ? error : new SnmpError(errorMessage(error), 'protocol'));
-      // A timeout or auth failure means: try the next credential. Anything else is final.
-      if (!(error instanceof SnmpError) || error.kind === 'protocol' || error.kind === 'network') break;
-    } finally {
-      session.close();
-    }
+  const limit = options.deviceTimeLimitMs ?? DEVICE_TIME_LIMIT_MS;
+  const sessionOptions: SessionOptions = { ...options, deadline: Math.min(options.deadline ?? Infinity, Date.now() + limit) };
+  // In parallel with the first request: does anything listen on the port at all? A refusal
+  // ends the read at once with its own reason instead of every credential timing out.
+  const sessions = new Set<SnmpSession>();
+  let stopped = false;
+  const probeAbort = new AbortController();
+  const probe = probePort(ip, options.port, Math.min(limit, options.timeoutMs * (options.retries + 1) * 2), probeAbort.signal);
+  const refused = probe.then((v) => (v === 'silent' ? new Promise<never>(() => {}) : verdictMessage(v, ip, options.port)!));
+  try {
+    const outcome = await Promise.race([tryCredentials(), refused.then((message) => ({ refused: message }))]);
+    if ('refused' in outcome) return failed(outcome.refused, requests);
+    return outcome;
+  } finally {
+    probeAbort.abort();
+    stopped = true;
+    for (const session of sessions) session.close();
   }
-  return failed(summarise(errors), requests);
+
+  async function tryCredentials(): Promise<ReadResult> {
+    for (const credential of options.credentials) {
+      if (stopped) break;
+      const session = new SnmpSession(ip, credential, sessionOptions);
+      sessions.add(session);
+      // Every credential is tried in turn; errors name the credential by label, never by value.
+      try {
+        const scalars = (await session.get(READ_SCALARS)).filter((vb) => !isException(vb));
+        if (scalars.length === 0) throw new SnmpError('device answered but has no system group', 'protocol');
+        // From here the device has answered: a later failure gives a partial, flagged reading, not none.
+        const tables = await walkTables(session, READ_TABLES, PARALLEL_WALKS);
+        const varbinds = [...scalars, ...tables.varbinds];
+        const problems = tables.errors;
+        if (options.extension) {
+          const extra = options.extension.requests(new VarbindTable(varbinds));
+          if (extra.get.length) {
+            try {
+              varbinds.push(...(await session.get(extra.get)).filter((vb) => !isException(vb)));
+            } catch (e) {
+              problems.push(errorMessage(e));
+            }
+          }
+          const walked = await walkTables(session, extra.walk.map((w) => [w]), PARALLEL_WALKS);
+          varbinds.push(...walked.varbinds);
+          problems.push(...walked.errors);
+        }
+        const table = new VarbindTable(varbinds);
+        const reading = decodeReading(host, table, { ip });
+        options.extension?.apply(reading, table);
+        if (problems.length) {
+          reading.flags.push({ code: 'partialRead', message: `some tables could not be read: ${[...new Set(problems)].join('; ')}` });
+        }
+        if (session.truncated.length) {
+          reading.flags.push({ code: 'tooManyRows', message: `device lists more than ${MAX_TABLE_ROWS} rows in ${[...new Set(session.truncated)].join(', ')}; the first ${MAX_TABLE_ROWS} are used` });
+        }
+        requests += session.requests;
+        return { reading, credential: credential.label, used: credential, requests };
+      } catch (error) {
+        requests += session.requests;
+        errors.push(error instanceof SnmpError ? error : new SnmpError(errorMessage(error), 'protocol'));
+        // A timeout or auth failure means: try the next credential. Anything else is final.
+        if (!(error instanceof SnmpError) || error.kind === 'protocol' || error.kind === 'network' || error.kind === 'limit') break;
+      } finally {
+        session.close();
+        sessions.delete(session);
+      }
+    }
+    if (errors.every((e) => e.kind === 'timeout')) {
+      // Every credential met silence: say whether the port refused (then the community is not the question).
+      const verdict = verdictMessage(await probe, ip, options.port);
+      if (verdict) return failed(verdict, requests);
+    }
+    return failed(summarise(errors), requests);
+  }
 }
 
 async function walkTables(session: SnmpSession, groups: string[][], parallel: number): Promise<{ varbinds: Varbind[]; errors: string[] }> {
@@ -114,7 +151,7 @@ async function walkTables(session: SnmpSession, groups: string[][], parallel: nu
     while (next < groups.length) {
       const group = groups[next++]!;
       try {
-        varbinds.push(...(await session.walkColumns(group)));
+        varbinds.push(...(await session.walkColumns(group, MAX_TABLE_ROWS + 1)));
       } catch (e) {
         errors.push(errorMessage(e));
       }

@@ -13,11 +13,21 @@ export interface SessionOptions {
   timeoutMs: number;
   retries: number;
   maxRepetitions: number;
+  /**
+   * Time (epoch ms) after which no request is sent: a device's whole read is bounded, so a
+   * slow or endless agent cannot hold a run (an endless slow walk once took 259 s).
+   */
+  deadline?: number;
+  /** Most octets of values one session keeps from walks; beyond it walks stop (hostile agents). */
+  maxBytes?: number;
 }
 
-/** Why a request failed, in words a technician can act on. */
+/** Octets of walked values one device may cost by default: far above any printer's tables (a few 10 KB). */
+export const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
+
+/** Why a request failed, in words a technician can act on; `limit`: amr's own bound on time or size was reached. */
 export class SnmpError extends Error {
-  constructor(message: string, readonly kind: 'timeout' | 'auth' | 'protocol' | 'network') {
+  constructor(message: string, readonly kind: 'timeout' | 'auth' | 'protocol' | 'network' | 'limit') {
     super(message);
     this.name = 'SnmpError';
   }
@@ -64,6 +74,10 @@ export class SnmpSession {
   /** Largest max-repetitions this agent has answered; a timeout above it may be the agent choking. */
   private bulkAnswered = 0;
   private readonly session: NetSnmpSession;
+  /** Octets of octet-string values kept from walks so far. */
+  private bytes = 0;
+  /** Columns whose walk stopped at maxRows with rows still coming. */
+  readonly truncated: string[] = [];
 
   constructor(readonly host: string, readonly credential: Credential, readonly options: SessionOptions) {
     this.maxRepetitions = options.maxRepetitions;
@@ -138,16 +152,29 @@ export class SnmpSession {
         if (!list || list.length === 0) { done.add(i); return; }
         for (const vb of list) {
           // Leaving the column, an exception, or an agent going backwards all end this column.
-          if (vb.type === 'EndOfMibView' || !inSubtree(vb.oid, b.column) || compareOids(vb.oid, b.next) <= 0 || b.rows >= maxRows) {
+          if (vb.type === 'EndOfMibView' || !inSubtree(vb.oid, b.column) || compareOids(vb.oid, b.next) <= 0) {
             done.add(i);
             return;
           }
-          if (vb.type !== 'NoSuchObject' && vb.type !== 'NoSuchInstance') out.push(vb);
+          // Only as many rows as the decoder uses are kept: a hostile table costs no more.
+          if (b.rows >= maxRows) {
+            this.truncated.push(b.column);
+            done.add(i);
+            return;
+          }
+          if (vb.type !== 'NoSuchObject' && vb.type !== 'NoSuchInstance') {
+            this.bytes += Buffer.isBuffer(vb.value) ? vb.value.length : 0;
+            out.push(vb);
+          }
           b.next = vb.oid;
           b.rows++;
         }
       });
       active = active.filter((b, i) => !(i < batch.length && done.has(i)));
+      const maxBytes = this.options.maxBytes ?? DEFAULT_MAX_BYTES;
+      if (this.bytes > maxBytes && active.length) {
+        throw new SnmpError(`device sent more than ${Math.round(maxBytes / 1048576)} MB of table data; the rest was not read`, 'limit');
+      }
     }
     return out.sort((a, b) => compareOids(a.oid, b.oid));
   }
@@ -201,6 +228,10 @@ export class SnmpSession {
   }
 
   private call<T>(run: (cb: (error: Error | null, result: T) => void) => void): Promise<T> {
+    const { deadline } = this.options;
+    if (deadline !== undefined && Date.now() >= deadline) {
+      return Promise.reject(new SnmpError('the device\'s read time limit was reached; the rest was not read', 'limit'));
+    }
     this.requests++;
     return new Promise<T>((resolve, reject) => {
       try {

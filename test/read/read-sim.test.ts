@@ -51,12 +51,19 @@ describe('SNMPv1', () => {
 });
 
 describe('bad input', () => {
-  it('an address where nothing answers gives one clear error after the timeout', async () => {
+  it('an address where nothing listens on the port is told at once, not after every timeout (ICMP port unreachable)', async () => {
     const started = Date.now();
-    const { reading } = await readDevice('127.0.21.250', { ...session, credentials: [v2c] });
+    const { reading } = await readDevice('127.0.21.250', { ...session, timeoutMs: 2000, retries: 1, credentials: [v2c, v1] });
     expect(reading.ok).toBe(false);
-    expect(reading.error).toMatch(/no SNMP reply/);
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(reading.error).toBe(`nothing listening on UDP port ${PORT} at 127.0.21.250 (port unreachable): SNMP is off on the device, or the port is wrong ([snmp] port / --port)`);
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('a device that stays silent (wrong community) is not reported as a closed port', async () => {
+    const addr = fleet.address.get('brother')!;
+    const { reading } = await readDevice(addr, { ...session, credentials: [{ version: '2c', community: 'wrong', label: 'v2c community #1' }] });
+    expect(reading.error).toMatch(/^no SNMP reply \(v2c community #1\)/);
+    expect(reading.error).not.toMatch(/nothing listening/);
   });
 
   it('a wrong community is reported without revealing it, and the next credential is tried', async () => {
@@ -102,6 +109,8 @@ describe('devices that misbehave', () => {
         { address: '127.0.22.1', port: PORT, varbinds, garbage: true },
         { address: '127.0.22.2', port: PORT, varbinds, dropBulkAbove: 5 },
         { address: '127.0.22.3', port: PORT, varbinds: [...varbinds.filter((v) => !v.oid.startsWith('1.3.6.1.2.1.43.11.')), ...rows] },
+        // Slow (150 ms a reply) and a 10,000-row supplies table: an endless slow walk.
+        { address: '127.0.22.5', port: PORT, delayMs: 150, maxRepetitionsLimit: 2, varbinds: [...varbinds.filter((v) => !v.oid.startsWith('1.3.6.1.2.1.43.11.')), ...rows] },
         { address: '127.0.22.4', port: PORT, varbinds: [
           ...varbinds.filter((v) => !v.oid.startsWith('1.3.6.1.2.1.43.10.2.1.4.')),
           { oid: '1.3.6.1.2.1.43.10.2.1.4.1.1', type: 'Integer', value: -42 },
@@ -124,12 +133,24 @@ describe('devices that misbehave', () => {
     expect(reading.supplies).toHaveLength(5);
   });
 
-  it('a 10,000-row table is read, bounded and flagged', async () => {
-    const { reading } = await readDevice('127.0.22.3', { ...session, timeoutMs: 2000, credentials: [v2c] });
+  it('a 10,000-row table is read, bounded and flagged; only the rows the decoder uses are fetched and kept', async () => {
+    const { reading, requests } = await readDevice('127.0.22.3', { ...session, timeoutMs: 2000, credentials: [v2c] });
     expect(reading.ok).toBe(true);
     expect(reading.supplies.length).toBe(1000);
     expect(reading.flags.map((f) => f.code)).toContain('tooManyRows');
+    // 1,001 rows of two columns at up to 24 per GETBULK, plus the other tables: not the 10,000 rows' 800 requests.
+    expect(requests).toBeLessThan(150);
   }, 60_000);
+
+  it('a slow endless walk is cut at the device\'s time limit, and what was read is kept and flagged', async () => {
+    const started = Date.now();
+    const { reading } = await readDevice('127.0.22.5', { ...session, timeoutMs: 2000, credentials: [v2c], deviceTimeLimitMs: 2500 });
+    const took = Date.now() - started;
+    expect(took).toBeLessThan(2500 + 2000 + 1000); // the limit, at most one request in flight, slack
+    expect(reading.ok).toBe(true);
+    expect(reading.identity.serial).toBeTruthy();
+    expect(reading.flags.find((f) => f.code === 'partialRead')?.message).toMatch(/time limit was reached/);
+  }, 20_000);
 
   it('a negative counter is flagged and not reported as the total', async () => {
     const { reading } = await readDevice('127.0.22.4', { ...session, credentials: [v2c] });
@@ -148,6 +169,8 @@ describe('read-only', () => {
     const upstream = createSocket('udp4');
     let client: { address: string; port: number } | null = null;
     relay.on('message', (msg, rinfo) => {
+      // The port probe: one empty datagram, no SNMP at all (src/snmp/port-probe.ts).
+      if (msg.length === 0) { seen.add('empty probe'); return; }
       client = { address: rinfo.address, port: rinfo.port };
       const decoded = decodeMessage(msg);
       seen.add('pdu' in decoded ? decoded.pdu.type : 'v3');
@@ -164,6 +187,6 @@ describe('read-only', () => {
       relay.close();
       upstream.close();
     }
-    expect([...seen].sort()).toEqual(['GetBulkRequest', 'GetNextRequest', 'GetRequest']);
+    expect([...seen].sort()).toEqual(['GetBulkRequest', 'GetNextRequest', 'GetRequest', 'empty probe']);
   });
 });
