@@ -1,6 +1,6 @@
 /**
  * Windows Task Scheduler definition (Task 1.3 XML, validated in tests against
- * Microsoft's schema in ../shared/windows/task-scheduler.xsd) and the schtasks
+ * Microsoft's schema, test/fixtures/windows/task-scheduler.xsd) and the schtasks
  * command lines that register, remove and query it. Pure: no I/O here.
  */
 import { win32 } from 'node:path';

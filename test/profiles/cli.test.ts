@@ -4,7 +4,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli.js';
-import { SHARED } from './helpers.js';
+import { DEVICES } from './helpers.js';
 
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -35,7 +35,7 @@ describe('amr profile', () => {
   });
 
   test('test shows the matched profile and each value with key and OID', async () => {
-    const r = await run('profile', 'test', join(SHARED, 'printers/konica_c250i.snmprec'), '--data-dir', empty);
+    const r = await run('profile', 'test', join(DEVICES, 'printers/konica_c250i.snmprec'), '--data-dir', empty);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^profile: konica-minolta \(sysDescr/m);
     expect(r.out).toMatch(/counters\.printColor\s+6711 impressions\s+profile konica-minolta: 1\.3\.6\.1\.4\.1\.18334\.1\.1\.1\.5\.7\.2\.2\.1\.5\.2\.2/);
@@ -47,7 +47,7 @@ describe('amr profile', () => {
     writeFileSync(join(dir, 'profiles', 'acme.yaml'), 'name: acme\nsources: [test]\nmatch: { enterprise: [99999] }\ncounters:\n  - { key: extra:sharpBw, oid: 1.3.6.1.4.1.2385.1.1.19.2.1.3.5.4.61 }\n');
     const list = await run('profile', 'list', '--data-dir', dir);
     expect(list.out).toMatch(new RegExp(`^acme .*${join(dir, 'profiles', 'acme.yaml').replace(/[.]/g, '\\.')}`, 'm'));
-    const r = await run('profile', 'test', join(SHARED, 'printers/sharp_mxm266nv.snmprec'), '--data-dir', dir, '--profile', 'acme', '--json');
+    const r = await run('profile', 'test', join(DEVICES, 'printers/sharp_mxm266nv.snmprec'), '--data-dir', dir, '--profile', 'acme', '--json');
     const j = JSON.parse(r.out);
     expect(j.profile).toBe('acme');
     expect(j.values).toContainEqual({ path: 'extraCounters.sharpBw', value: 90474, unit: 'impressions', source: 'profile acme: 1.3.6.1.4.1.2385.1.1.19.2.1.3.5.4.61' });
@@ -58,7 +58,7 @@ describe('amr profile', () => {
     expect(missing.code).toBe(2);
     expect(missing.err.trim().split('\n')).toHaveLength(1);
     expect(missing.err).toMatch(/cannot read recording/);
-    const unknown = await run('profile', 'test', join(SHARED, 'printers/brother.snmprec'), '--data-dir', empty, '--profile', 'nope');
+    const unknown = await run('profile', 'test', join(DEVICES, 'printers/brother.snmprec'), '--data-dir', empty, '--profile', 'nope');
     expect(unknown.code).toBe(2);
     expect(unknown.err).toMatch(/no profile named "nope"/);
   });

@@ -10,7 +10,8 @@ import type { Reading } from '../../src/reading/types.js';
 import { parseSnmprec } from '../../src/snmp/snmprec.js';
 import type { Varbind } from '../../src/snmp/types.js';
 
-export const SHARED = '/work/shared/devices';
+export { DEVICES_DIR as DEVICES } from '../helpers/fixtures.js';
+import { DEVICES_DIR as DEVICES } from '../helpers/fixtures.js';
 export const FIXTURES = new URL('../fixtures/profiles/', import.meta.url).pathname;
 
 let cached: Profile[] | null = null;
@@ -19,7 +20,7 @@ export function builtins(): Profile[] {
 }
 
 export function recording(path: string): Varbind[] {
-  const file = path.startsWith('/') ? path : join(SHARED, path);
+  const file = path.startsWith('/') ? path : join(DEVICES, path);
   // Real recordings carry the odd garbled line (LibreNMS okilan_9450g): skip it, as the agent would.
   return parseSnmprec(readFileSync(file, 'utf8'), file, () => {});
 }
@@ -38,5 +39,5 @@ export function readWithProfiles(varbinds: Varbind[], profiles = builtins(), pre
 }
 
 export function expected(name: string): any {
-  return JSON.parse(readFileSync(join(SHARED, 'printers', `${name}.expected.json`), 'utf8'));
+  return JSON.parse(readFileSync(join(DEVICES, 'printers', `${name}.expected.json`), 'utf8'));
 }

@@ -1,11 +1,11 @@
 /**
- * Every built-in profile against the real recordings in /work/shared/devices: the
+ * Every built-in profile against the real recordings in test/fixtures/devices (copied from the shared recordings with their provenance): the
  * LibreNMS counters, models, firmware and serials come out under the right keys.
  */
 import { describe, expect, test } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHARED, expected, readWithProfiles, recording } from './helpers.js';
+import { DEVICES, expected, readWithProfiles, recording } from './helpers.js';
 
 describe('shared printer recordings', () => {
   test('konica_c250i: copy/print x mono/colour, duplex and scans by key', () => {
@@ -135,7 +135,7 @@ describe('shared printer recordings', () => {
   });
 
   test('non-printers match no profile', () => {
-    for (const f of readdirSync(join(SHARED, 'others')).filter((f) => f.endsWith('.snmprec'))) {
+    for (const f of readdirSync(join(DEVICES, 'others')).filter((f) => f.endsWith('.snmprec'))) {
       expect([f, readWithProfiles(recording(join('others', f))).profile]).toEqual([f, null]);
     }
   });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TaskSpec } from '../../src/task/spec.js';
 
-export const XSD = fileURLToPath(new URL('../../../shared/windows/task-scheduler.xsd', import.meta.url));
+export const XSD = fileURLToPath(new URL('../fixtures/windows/task-scheduler.xsd', import.meta.url));
 
 export function tempDir(prefix = 'amr-sched-'): { path: string; cleanup: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));

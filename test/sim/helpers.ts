@@ -1,8 +1,10 @@
 /** Shared bits for simulator tests: recordings and clash-free loopback endpoints. */
 import { loadRecording } from '../../src/sim/load.js';
 import type { Varbind } from '../../src/snmp/types.js';
+import { join } from 'node:path';
+import { DEVICES_DIR } from '../helpers/fixtures.js';
 
-export const PRINTERS = '/work/shared/devices/printers';
+export const PRINTERS = join(DEVICES_DIR, 'printers');
 
 export function recording(name: string): Varbind[] {
   return loadRecording(`${PRINTERS}/${name}.snmprec`).varbinds;
