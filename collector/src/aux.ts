@@ -4,6 +4,7 @@ import { decodeAuxPacket, encodeAck, encodeErr, frame, TCP_MAX_FRAME, UDP_MAX_BY
 import type { Db } from './db/types.js';
 import { q, type Logger } from './log.js';
 import { receive, type Envelope, type Outcome } from './receive.js';
+import type { IngestLimits } from './ingest.js';
 
 /**
  * The auxiliary channels of docs/protocol.md, for small critical messages when
@@ -25,19 +26,19 @@ async function reply(db: Db, env: Envelope, out: Outcome): Promise<string> {
   return encodeErr(out.messageId ?? null, out.body.error);
 }
 
-async function handlePacket(db: Db, log: Logger, packet: Buffer, channel: 'tcp' | 'udp', remote: string): Promise<string | null> {
+async function handlePacket(db: Db, log: Logger, packet: Buffer, channel: 'tcp' | 'udp', remote: string, limits?: IngestLimits): Promise<string | null> {
   const env = decodeAuxPacket(packet);
   if (!env) {
     log('warn', `reject ${channel} packet that is not AMR1 from=${remote}`);
     return null;
   }
-  const out = await receive(db, env, channel, remote);
+  const out = await receive(db, env, channel, remote, Date.now(), limits);
   if (out.body.ok) log('info', `stored ${out.body.duplicate ? 'duplicate ' : ''}message ${q(out.body.messageId)} agent=${q(out.agentId)} readings=${out.readings ?? 0} via=${channel} from=${remote}`);
   else log(out.status === 503 ? 'error' : 'warn', `reject ${out.status} ${out.body.error} agent=${q(out.agentId)} via=${channel} from=${remote}${out.internal ? ` (${out.internal})` : ''}`);
   return reply(db, env, out);
 }
 
-export function startTcp(db: Db, log: Logger, port: number, host: string): Promise<Server> {
+export function startTcp(db: Db, log: Logger, port: number, host: string, limits?: IngestLimits): Promise<Server> {
   const server = createServer((sock: Socket) => {
     const remote = sock.remoteAddress ?? '?';
     let buf = Buffer.alloc(0);
@@ -58,7 +59,7 @@ export function startTcp(db: Db, log: Logger, port: number, host: string): Promi
           if (buf.length < 4 + len) break;
           const packet = buf.subarray(4, 4 + len);
           buf = buf.subarray(4 + len);
-          const line = await handlePacket(db, log, packet, 'tcp', remote);
+          const line = await handlePacket(db, log, packet, 'tcp', remote, limits);
           if (line === null) {
             sock.destroy();
             return;
@@ -87,7 +88,7 @@ export function startTcp(db: Db, log: Logger, port: number, host: string): Promi
   });
 }
 
-export function startUdp(db: Db, log: Logger, port: number, host: string): Promise<UdpSocket> {
+export function startUdp(db: Db, log: Logger, port: number, host: string, limits?: IngestLimits): Promise<UdpSocket> {
   const sock = createSocket(host.includes(':') ? 'udp6' : 'udp4');
   sock.on('message', (msg, rinfo) => {
     const remote = rinfo.address;
@@ -96,7 +97,7 @@ export function startUdp(db: Db, log: Logger, port: number, host: string): Promi
       sock.send('AMR1 ERR - too large', rinfo.port, rinfo.address);
       return;
     }
-    handlePacket(db, log, msg, 'udp', remote)
+    handlePacket(db, log, msg, 'udp', remote, limits)
       .then((line) => { if (line !== null) sock.send(line, rinfo.port, rinfo.address); })
       .catch((err: Error) => log('error', `udp from=${remote} failed: ${err.message}`));
   });

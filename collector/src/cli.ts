@@ -1,58 +1,21 @@
 import { writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { DbUrlError, openDb } from './db/open.js';
-import type { Db } from './db/types.js';
+import { CliError, collectorVersion, defaultDb, int, out, withDb, type Fmt } from './cli-kit.js';
 import { configSnippet, enroll, EnrollError, rekey } from './enroll.js';
 import { startCollector } from './index.js';
 import { countersBackwards } from './reports/backwards.js';
 import { fleet } from './reports/fleet.js';
 import { columnsOf, csv, table, type Column } from './reports/format.js';
-import { meterCsvRecords, meters, METER_CSV_COLUMNS } from './reports/meters.js';
-import { parsePeriod, PeriodError } from './reports/period.js';
+import { PeriodError } from './reports/period.js';
+import { BillingError } from './billing/calendar.js';
+import { registerBillingCommands } from './billing/cli.js';
 import { stale } from './reports/stale.js';
 import { lowSupplies } from './reports/supplies.js';
 import { openAlerts } from './reports/alerts.js';
 import { registerService, toShipCommand, type CliContext } from './service-cli.js';
 
-/** A mistake the dealer can fix: one line, exit code 2, no stack trace. */
-class CliError extends Error {}
-
-/** Where the embedded database lives when neither --db nor AMR_COLLECTOR_DB says. */
-export function defaultDb(): string {
-  const dir = process.getuid?.() === 0 ? '/var/lib/amr-collector' : join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'amr-collector');
-  return `sqlite:${join(dir, 'collector.db')}`;
-}
-
-type Fmt = { json?: boolean; csv?: boolean };
-function out<T>(rows: T[], cols: Column<T>[], fmt: Fmt, jsonValue: unknown = rows): void {
-  if (fmt.json) process.stdout.write(JSON.stringify(jsonValue, null, 2) + '\n');
-  else if (fmt.csv) process.stdout.write(csv(rows, cols));
-  else process.stdout.write(rows.length ? table(rows, cols) : '(none)\n');
-}
-
-const int = (name: string, min = 0) => (v: string) => {
-  if (!/^\d+$/.test(v) || Number(v) < min) throw new CliError(`${name} "${v}" is not a whole number${min ? ` >= ${min}` : ''}`);
-  return Number(v);
-};
+export { defaultDb } from './cli-kit.js';
 const ports = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean).map(int('--udp-ports', 0));
-
-async function withDb<T>(url: string, fn: (db: Db) => Promise<T>): Promise<T> {
-  let db: Db;
-  try {
-    db = await openDb(url);
-  } catch (err) {
-    if (err instanceof DbUrlError) throw new CliError(err.message);
-    const safe = url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-    throw new CliError(`cannot open database ${safe}: ${(err as Error).message.split('\n')[0]} (check --db or AMR_COLLECTOR_DB)`);
-  }
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
 
 const ident = (r: { vendor: string | null; model: string | null }) => [r.vendor, r.model].filter(Boolean).join(' ');
 const devId = (r: { serial: string | null; mac: string | null }) => r.serial ?? r.mac ?? '';
@@ -61,6 +24,7 @@ export function program(): Command {
   const p = new Command('amr-collector')
     .description('The dealer\'s amr collector: receives agents\' readings and shows fleet, meter reads, supplies and alerts.')
     .addOption(new Option('--db <url>', 'database: sqlite:/path/file.db or postgres://user:pass@host:port/db').env('AMR_COLLECTOR_DB').default(defaultDb()))
+    .version(collectorVersion(), '-V, --version', 'print the collector\'s version')
     .showHelpAfterError()
     .exitOverride();
   const db = () => p.opts<{ db: string }>().db;
@@ -126,7 +90,7 @@ export function program(): Command {
 
   fmtOpts(p.command('fleet').description('Customers, agents (last heard, version) and devices (identity, last reading, status). CSV: devices.'))
     .action(async (o: Fmt & { customer?: string }) => {
-      const f = await withDb(db(), (d) => fleet(d, { customer: o.customer }));
+      const f = await withDb(db(), (d) => fleet(d, { customer: o.customer }), { existing: true });
       const devCols: Column<(typeof f.devices)[number]>[] = [
         { header: 'customer', get: (r) => r.customer }, { header: 'vendor', get: (r) => r.vendor }, { header: 'model', get: (r) => r.model },
         { header: 'serial', get: (r) => r.serial }, { header: 'mac', get: (r) => r.mac }, { header: 'ip', get: (r) => r.ip },
@@ -142,45 +106,14 @@ export function program(): Command {
       out(f.devices, devCols, o);
     });
 
-  const meterCmd = (name: string, desc: string) => fmtOpts(p.command(name).description(desc))
-    .option('--period <YYYY-MM>', 'calendar month (UTC); default: last month')
-    .option('--from <date>', 'period start (date or ISO time)')
-    .option('--to <date>', 'period end, exclusive')
-    .option('--tolerance <hours>', 'a read this close to a period edge counts as the edge read', int('--tolerance'), 24)
-    .option('--counter <key...>', 'only these counters, e.g. total mono color');
-  type MeterOpts = Fmt & { customer?: string; period?: string; from?: string; to?: string; tolerance: number; counter?: string[]; out?: string };
-  const runMeters = async (o: MeterOpts) => {
-    const period = parsePeriod(o);
-    return withDb(db(), (d) => meters(d, period, { customer: o.customer, toleranceHours: o.tolerance, counters: o.counter }));
-  };
-  meterCmd('meters', 'Meter reads for a billing period: start and end counters and pages per device and counter; estimates marked.')
-    .action(async (o: MeterOpts) => {
-      const rep = await runMeters(o);
-      const edge = (e: { value: number | null; source: string }) => (e.value === null ? '' : e.source === 'read' ? String(e.value) : `${e.value}*`);
-      if (o.csv) return void process.stdout.write(csv(meterCsvRecords(rep), columnsOf(METER_CSV_COLUMNS)));
-      out(rep.rows, [
-        { header: 'customer', get: (r) => r.customer }, { header: 'device', get: ident }, { header: 'serial/mac', get: devId },
-        { header: 'counter', get: (r) => r.counter }, { header: 'start', get: (r) => edge(r.start) }, { header: 'end', get: (r) => edge(r.end) },
-        { header: 'pages', get: (r) => r.pages ?? r.note }, { header: 'estimated', get: (r) => (r.estimated ? `yes (${[r.start, r.end].filter((e) => e.estimated).map((e) => e.source).join(', ')})` : '') },
-      ], o, rep);
-      if (!o.json) process.stdout.write(`Period ${rep.from} .. ${rep.to}; * = estimated (no read within ${rep.toleranceHours} h of the edge).\n`);
-    });
-  meterCmd('export', 'CSV of meter reads for ERP import (same columns as meters --csv).')
-    .option('--out <file>', 'write to this file instead of standard output')
-    .action(async (o: MeterOpts) => {
-      const text = csv(meterCsvRecords(await runMeters(o)), columnsOf(METER_CSV_COLUMNS));
-      if (o.out) {
-        writeFileSync(o.out, text);
-        process.stderr.write(`Wrote ${text.trimEnd().split('\r\n').length - 1} meter reads to ${o.out}\n`);
-      } else process.stdout.write(text);
-    });
+  registerBillingCommands(p, db, fmtOpts);
 
   fmtOpts(p.command('supplies').description('Low and empty supplies (and full waste receptacles), from each device\'s newest reading.'))
     .option('--below <percent>', 'also list consumables at or below this level', int('--below'), 10)
     .option('--to-ship', 'the supplies to ship: below the customer\'s level or days-to-empty threshold, not yet marked shipped (amr-collector ship)')
     .action(async (o: Fmt & { customer?: string; below: number; toShip?: boolean }) => {
       if (o.toShip) return toShipCommand(svc, o);
-      const rows = await withDb(db(), (d) => lowSupplies(d, { customer: o.customer, belowPercent: o.below }));
+      const rows = await withDb(db(), (d) => lowSupplies(d, { customer: o.customer, belowPercent: o.below }), { existing: true });
       out(rows, [
         { header: 'customer', get: (r) => r.customer }, { header: 'device', get: ident }, { header: 'serial/mac', get: devId },
         { header: 'supply', get: (r) => r.description }, { header: 'color', get: (r) => r.color }, { header: 'level_%', get: (r) => r.levelPercent },
@@ -190,7 +123,7 @@ export function program(): Command {
 
   fmtOpts(p.command('alerts').description('Open alerts (in each device\'s newest reading), critical first.'))
     .action(async (o: Fmt & { customer?: string }) => {
-      const rows = await withDb(db(), (d) => openAlerts(d, { customer: o.customer }));
+      const rows = await withDb(db(), (d) => openAlerts(d, { customer: o.customer }), { existing: true });
       out(rows, [
         { header: 'customer', get: (r) => r.customer }, { header: 'device', get: ident }, { header: 'serial/mac', get: devId },
         { header: 'severity', get: (r) => r.severity }, { header: 'alert', get: (r) => r.codeName ?? r.code }, { header: 'description', get: (r) => r.description },
@@ -201,7 +134,7 @@ export function program(): Command {
   fmtOpts(p.command('stale').description('Agents and devices not heard from in N hours.'))
     .option('--hours <n>', 'hours', int('--hours', 1), 24)
     .action(async (o: Fmt & { customer?: string; hours: number }) => {
-      const rows = await withDb(db(), (d) => stale(d, { customer: o.customer, hours: o.hours }));
+      const rows = await withDb(db(), (d) => stale(d, { customer: o.customer, hours: o.hours }), { existing: true });
       out(rows, [
         { header: 'kind', get: (r) => r.kind }, { header: 'customer', get: (r) => r.customer }, { header: 'id', get: (r) => r.id },
         { header: 'name', get: (r) => r.name }, { header: 'last_heard', get: (r) => r.lastHeardAt ?? 'never' }, { header: 'hours', get: (r) => r.hours },
@@ -211,7 +144,7 @@ export function program(): Command {
   fmtOpts(p.command('backwards').description('Counters that went backwards between two reads (board swap, reset, mixed-up devices).'))
     .option('--days <n>', 'look back this many days', int('--days', 1), 92)
     .action(async (o: Fmt & { customer?: string; days: number }) => {
-      const rows = await withDb(db(), (d) => countersBackwards(d, { customer: o.customer, days: o.days }));
+      const rows = await withDb(db(), (d) => countersBackwards(d, { customer: o.customer, days: o.days }), { existing: true });
       out(rows, [
         { header: 'customer', get: (r) => r.customer }, { header: 'device', get: ident }, { header: 'serial/mac', get: devId },
         { header: 'counter', get: (r) => r.counter }, { header: 'before', get: (r) => r.before }, { header: 'before_at', get: (r) => r.beforeAt },
@@ -228,7 +161,7 @@ export async function main(argv = process.argv): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    if (err instanceof CliError || err instanceof PeriodError || err instanceof EnrollError) {
+    if (err instanceof CliError || err instanceof PeriodError || err instanceof EnrollError || err instanceof BillingError) {
       process.stderr.write(`amr-collector: ${err.message}\n`);
       return 2;
     }

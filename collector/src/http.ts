@@ -4,6 +4,7 @@ import type { Db } from './db/types.js';
 import { q, type Logger } from './log.js';
 import { MAX_COMPRESSED } from '@amr/protocol';
 import { receive } from './receive.js';
+import type { IngestLimits } from './ingest.js';
 import { csv, columnsOf } from './reports/format.js';
 import { meterCsvRecords, meters, METER_CSV_COLUMNS } from './reports/meters.js';
 import { parsePeriod, PeriodError } from './reports/period.js';
@@ -15,6 +16,7 @@ export interface HttpOptions {
   /** Lets the dealer views be seen from other machines (HTTP basic password or bearer token); without it only loopback may look. */
   viewToken?: string;
   staleHours?: number;
+  limits?: IngestLimits;
 }
 
 /** A body past this is not read at all: the connection is closed. */
@@ -88,7 +90,7 @@ export function httpHandler(opts: HttpOptions): (req: IncomingMessage, res: Serv
       }
       const out = await receive(db, {
         agentId: header(req, 'x-amr-agent'), timestamp: header(req, 'x-amr-timestamp'), signature: header(req, 'x-amr-signature'), body,
-      }, 'https', remote);
+      }, 'https', remote, Date.now(), opts.limits);
       if (out.body.ok) {
         log('info', `stored ${out.body.duplicate ? 'duplicate ' : ''}message ${q(out.body.messageId)} agent=${q(out.agentId)} readings=${out.readings ?? 0} from=${remote}`);
       } else {

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Socket as UdpSocket } from 'node:dgram';
 import type { Server as TcpServer } from 'node:net';
 import { startTcp, startUdp } from './aux.js';
+import { DEFAULT_LIMITS, type IngestLimits } from './ingest.js';
 import { openDb } from './db/open.js';
 import type { Db } from './db/types.js';
 import { configSnippet, enroll, rekey, type Enrollment } from './enroll.js';
@@ -18,6 +19,10 @@ export { enroll, rekey, configSnippet, EnrollError, type Enrollment } from './en
 export { fleet, type Fleet } from './reports/fleet.js';
 export { meters, meterCsvRecords, METER_CSV_COLUMNS, type MeterReport, type MeterRow } from './reports/meters.js';
 export { parsePeriod, PeriodError, type Period } from './reports/period.js';
+export {
+  BillingError, billingCalendar, billingCalendars, setBillingCalendar, billingReport, billingReports, closePeriod, billCsv, billCsvRecords, billJson,
+  BILL_CSV_COLUMNS, billingPeriod, periodLabelAt, periodState, previousLabel, type Adjustment, type BillingReport, type BillState, type CustomerCalendar,
+} from './billing/index.js';
 export { lowSupplies } from './reports/supplies.js';
 export { openAlerts } from './reports/alerts.js';
 export { stale } from './reports/stale.js';
@@ -41,6 +46,8 @@ export interface CollectorOptions {
   udpPorts?: number[];
   viewToken?: string;
   staleHours?: number;
+  /** What one agent may create (ingest.ts DEFAULT_LIMITS). */
+  limits?: Partial<IngestLimits>;
   /** Log and go on when an auxiliary port cannot be bound (e.g. UDP 1010 without root), instead of failing. */
   auxOptional?: boolean;
   /** Default: stderr lines; `false` for silence. */
@@ -70,7 +77,8 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
   const ownsDb = typeof opts.db === 'string';
   const db = typeof opts.db === 'string' ? await openDb(opts.db) : opts.db;
   const host = opts.host ?? '127.0.0.1';
-  const handler = httpHandler({ db, log, viewToken: opts.viewToken, staleHours: opts.staleHours });
+  const limits: IngestLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const handler = httpHandler({ db, log, viewToken: opts.viewToken, staleHours: opts.staleHours, limits });
   const server: Server = opts.tls ? createHttps({ cert: pem(opts.tls.cert), key: pem(opts.tls.key) }, handler) : createHttp(handler);
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
@@ -102,9 +110,9 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
         return null;
       }
     };
-    if (opts.tcpPort !== undefined) tcp = await optional(`TCP ${opts.tcpPort}`, () => startTcp(db, log, opts.tcpPort!, host));
+    if (opts.tcpPort !== undefined) tcp = await optional(`TCP ${opts.tcpPort}`, () => startTcp(db, log, opts.tcpPort!, host, limits));
     for (const p of opts.udpPorts ?? []) {
-      const u = await optional(`UDP ${p}`, () => startUdp(db, log, p, host));
+      const u = await optional(`UDP ${p}`, () => startUdp(db, log, p, host, limits));
       if (u) udp.push(u);
     }
   } catch (err) {

@@ -1,6 +1,6 @@
 import type { Db, Queryable } from './db/types.js';
-import { deviceKey } from './device-key.js';
-import type { ReceivedMessage as Message, ReceivedReading as WireReading } from '@amr/protocol';
+import { deviceKey, fallbackKey, type IdentifiedBy } from './device-key.js';
+import type { ReceivedMessage as Message, ReceivedReading as WireReading, RefusalCode } from '@amr/protocol';
 import { recordSupplyLevels } from './forecast/store.js';
 import { evaluateIngest, wakeIfQueued } from './notify/evaluate.js';
 
@@ -9,6 +9,24 @@ export interface IngestResult {
   stored: number;
 }
 
+/** What one enrolled agent may create: a stolen or broken agent must not fill the database. */
+export interface IngestLimits {
+  /** New devices one message may create (the agent sends at most 200 readings a message). */
+  newDevicesPerMessage: number;
+  /** New devices one agent may create in 24 hours. */
+  newDevicesPerDay: number;
+}
+export const DEFAULT_LIMITS: IngestLimits = { newDevicesPerMessage: 256, newDevicesPerDay: 2000 };
+
+/** A message refused for a bound; the transaction is rolled back, nothing of it stored. */
+export class LimitError extends Error {
+  constructor(readonly status: 413 | 429, readonly code: RefusalCode, message: string) {
+    super(message);
+  }
+}
+
+const hostOf = (r: WireReading): string | null => (typeof r.raw.host === 'string' ? r.raw.host.slice(0, 256) : null);
+
 /**
  * Stores one verified message whole, in one transaction: the message id (the
  * dedup key), every reading with its counters, and each device's latest state
@@ -16,17 +34,17 @@ export interface IngestResult {
  * is known. A message id seen before changes nothing. Rows go in a few
  * multi-row statements per message: on PostgreSQL each statement is a round trip.
  */
-export async function ingest(db: Db, msg: Message, channel: string, receivedAt = new Date().toISOString(), remote: string | null = null): Promise<IngestResult> {
+export async function ingest(db: Db, msg: Message, channel: string, receivedAt = new Date().toISOString(), remote: string | null = null, limits: IngestLimits = DEFAULT_LIMITS): Promise<IngestResult> {
   return db.tx(async (q) => {
     // Heard from, even when repeating itself: inside the transaction, so it costs no commit of its own.
     await q.run('UPDATE agents SET last_heard_at = ?, agent_version = ?, last_address = ? WHERE agent_id = ?', [receivedAt, msg.agentVersion, remote, msg.agentId]);
     const inserted = await q.get(
       `INSERT INTO messages (message_id, agent_id, customer, type, created_at, received_at, channel, reading_count)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (agent_id, message_id) DO NOTHING RETURNING message_id`,
       [msg.messageId, msg.agentId, msg.customer, msg.type, msg.createdAt, receivedAt, channel, msg.readings.length],
     );
     if (!inserted) return { duplicate: true, stored: 0 };
-    const devices = await deviceIds(q, msg.customer, msg.readings.map((r) => deviceKey(r.identity)), receivedAt);
+    const devices = await deviceIds(q, msg, receivedAt, limits);
     const readingIds = new Map<number, number>();
     const readingRows = msg.readings.map((r, i) => [
       msg.messageId, i, devices[i], msg.agentId, msg.customer, r.readAt, receivedAt, r.ok ? 1 : 0, r.reason, JSON.stringify(r.raw),
@@ -38,7 +56,7 @@ export async function ingest(db: Db, msg: Message, channel: string, receivedAt =
       );
       for (const row of ids) readingIds.set(Number(row.position), Number(row.id));
     }
-    const counterRows = msg.readings.flatMap((r, i) => (r.ok && devices[i] !== null
+    const counterRows = msg.readings.flatMap((r, i) => (r.ok
       ? Object.entries(r.counters).map(([name, c]) => [readingIds.get(i), devices[i], name, c.value, c.unit, r.readAt])
       : []));
     for (const chunk of chunks(counterRows, 1000)) {
@@ -48,8 +66,7 @@ export async function ingest(db: Db, msg: Message, channel: string, receivedAt =
     const newestOk = new Map<number, WireReading>();
     const newestErr = new Map<number, WireReading>();
     msg.readings.forEach((r, i) => {
-      const dev = devices[i];
-      if (dev === null || dev === undefined) return;
+      const dev = devices[i]!;
       const m = r.ok ? newestOk : newestErr;
       const cur = m.get(dev);
       if (!cur || cur.readAt <= r.readAt) m.set(dev, r);
@@ -76,25 +93,75 @@ function insertSql(head: string, width: number, count: number): string {
   return `${head} VALUES ${Array(count).fill(tuple).join(', ')}`;
 }
 
-/** Device row ids for the readings' device keys (null key: the reading stays unattached), creating new devices. */
-async function deviceIds(q: Queryable, customer: string, keys: (string | null)[], receivedAt: string): Promise<(number | null)[]> {
-  const wanted = [...new Set(keys.filter((k): k is string => k !== null))];
+/**
+ * Device row ids for the readings (creating new devices, within the agent's limits), following
+ * merges; a serial-keyed reading whose agent + address + model matches a fallback device merges
+ * that device into its own, history and all.
+ */
+async function deviceIds(q: Queryable, msg: Message, receivedAt: string, limits: IngestLimits): Promise<number[]> {
+  const keyed = msg.readings.map((r) => deviceKey(r.identity, msg.agentId, hostOf(r)));
+  const by = new Map<string, IdentifiedBy>(keyed.map((k) => [k.key, k.by]));
+  const wanted = [...by.keys()];
   const ids = new Map<string, number>();
   for (const chunk of chunks(wanted, 500)) {
-    const rows = await q.all<{ id: number; device_key: string }>(
-      `SELECT id, device_key FROM devices WHERE customer = ? AND device_key IN (${chunk.map(() => '?').join(', ')})`, [customer, ...chunk]);
-    for (const r of rows) ids.set(r.device_key, Number(r.id));
+    const rows = await q.all<{ id: number; device_key: string; merged_into: number | null }>(
+      `SELECT id, device_key, merged_into FROM devices WHERE customer = ? AND device_key IN (${chunk.map(() => '?').join(', ')})`, [msg.customer, ...chunk]);
+    for (const r of rows) ids.set(r.device_key, Number(r.merged_into ?? r.id));
   }
-  for (const key of wanted) {
-    if (ids.has(key)) continue;
+  const fresh = wanted.filter((k) => !ids.has(k));
+  if (fresh.length > limits.newDevicesPerMessage) {
+    throw new LimitError(413, 'too_large', `message would create ${fresh.length} new devices; at most ${limits.newDevicesPerMessage} a message`);
+  }
+  if (fresh.length) {
+    const since = new Date(Date.parse(receivedAt) - 86_400_000).toISOString();
+    const made = Number((await q.get<{ n: number }>('SELECT COUNT(*) AS n FROM devices WHERE created_by = ? AND first_seen_at >= ?', [msg.agentId, since]))!.n);
+    if (made + fresh.length > limits.newDevicesPerDay) {
+      throw new LimitError(429, 'rate_limited', `agent created ${made} devices in 24 hours; at most ${limits.newDevicesPerDay} a day, retry later`);
+    }
+  }
+  for (const key of fresh) {
     // ON CONFLICT DO NOTHING + select: two collectors seeing a new device at once on PostgreSQL both end with the same row.
     const row = await q.get<{ id: number }>(
-      `INSERT INTO devices (customer, device_key, first_seen_at) VALUES (?, ?, ?) ON CONFLICT (customer, device_key) DO NOTHING RETURNING id`,
-      [customer, key, receivedAt],
-    ) ?? await q.get<{ id: number }>('SELECT id FROM devices WHERE customer = ? AND device_key = ?', [customer, key]);
+      `INSERT INTO devices (customer, device_key, first_seen_at, identified_by, created_by) VALUES (?, ?, ?, ?, ?) ON CONFLICT (customer, device_key) DO NOTHING RETURNING id`,
+      [msg.customer, key, receivedAt, by.get(key), msg.agentId],
+    ) ?? await q.get<{ id: number }>('SELECT COALESCE(merged_into, id) AS id FROM devices WHERE customer = ? AND device_key = ?', [msg.customer, key]);
     ids.set(key, Number(row!.id));
   }
-  return keys.map((k) => (k === null ? null : ids.get(k)!));
+  await mergeFallbacks(q, msg, keyed.map((k) => ids.get(k.key)!));
+  const out = keyed.map((k) => ids.get(k.key)!);
+  // The earliest read of each device (by the reading's own time): a device exists for billing from then.
+  const first = new Map<number, string>();
+  msg.readings.forEach((r, i) => {
+    const cur = first.get(out[i]!);
+    if (!cur || r.readAt < cur) first.set(out[i]!, r.readAt);
+  });
+  for (const [dev, at] of first) await q.run('UPDATE devices SET first_read_at = ? WHERE id = ? AND (first_read_at IS NULL OR first_read_at > ?)', [at, dev, at]);
+  return out;
+}
+
+/** Fallback devices (same agent, address and model) of readings that now carry a serial or MAC, merged into that device. */
+async function mergeFallbacks(q: Queryable, msg: Message, ids: number[]): Promise<void> {
+  const targets = new Map<string, number>();
+  msg.readings.forEach((r, i) => {
+    if (r.identity.serial || r.identity.mac) targets.set(fallbackKey(r.identity, msg.agentId, hostOf(r)), ids[i]!);
+  });
+  if (targets.size === 0) return;
+  for (const chunk of chunks([...targets.keys()], 500)) {
+    const rows = await q.all<{ id: number; device_key: string; first_read_at: string | null }>(
+      `SELECT id, device_key, first_read_at FROM devices WHERE customer = ? AND merged_into IS NULL AND device_key IN (${chunk.map(() => '?').join(', ')})`,
+      [msg.customer, ...chunk]);
+    for (const fb of rows) {
+      const into = targets.get(fb.device_key)!;
+      const from = Number(fb.id);
+      if (from === into) continue;
+      await q.run('UPDATE readings SET device_id = ? WHERE device_id = ?', [into, from]);
+      await q.run('UPDATE counters SET device_id = ? WHERE device_id = ?', [into, from]);
+      await q.run('DELETE FROM supplies WHERE device_id = ?', [from]);
+      await q.run('DELETE FROM alerts WHERE device_id = ?', [from]);
+      await q.run('UPDATE devices SET merged_into = ? WHERE id = ? OR merged_into = ?', [into, from, from]);
+      if (fb.first_read_at) await q.run('UPDATE devices SET first_read_at = ? WHERE id = ? AND (first_read_at IS NULL OR first_read_at > ?)', [fb.first_read_at, into, fb.first_read_at]);
+    }
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import type { Db } from './db/types.js';
-import { ingest } from './ingest.js';
+import { DEFAULT_LIMITS, ingest, LimitError, type IngestLimits } from './ingest.js';
 import { MAX_INFLATED, MAX_SKEW_SECONDS, parseMessage, SchemaError, signatureMatches, type RefusalCode } from '@amr/protocol';
 
 /**
@@ -49,7 +49,7 @@ export function nestedDeeperThan(json: Buffer, max: number): boolean {
 
 const reject = (status: Outcome['status'], code: RefusalCode, error: string, agentId?: string): Outcome => ({ status, body: { ok: false, code, error }, agentId });
 
-export async function receive(db: Db, env: Envelope, channel: string, remote: string, now = Date.now()): Promise<Outcome> {
+export async function receive(db: Db, env: Envelope, channel: string, remote: string, now = Date.now(), limits: IngestLimits = DEFAULT_LIMITS): Promise<Outcome> {
   const agent = env.agentId
     ? await db.get<{ customer: string; agent_key: string }>('SELECT customer, agent_key FROM agents WHERE agent_id = ? AND revoked = 0', [env.agentId])
     : undefined;
@@ -87,8 +87,9 @@ export async function receive(db: Db, env: Envelope, channel: string, remote: st
 
   let result;
   try {
-    result = await ingest(db, msg, channel, new Date(now).toISOString(), remote);
+    result = await ingest(db, msg, channel, new Date(now).toISOString(), remote, limits);
   } catch (err) {
+    if (err instanceof LimitError) return { ...reject(err.status, err.code, err.message, env.agentId), messageId: msg.messageId };
     // The database is down or busy: the agent keeps the message in its spool and retries.
     return { ...reject(503, 'unavailable', 'storage unavailable, retry later', env.agentId), internal: (err as Error).message };
   }

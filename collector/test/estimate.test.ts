@@ -23,9 +23,19 @@ describe('counter value at a period edge', () => {
     expect(edgeValue(T, null, side(p(96, 500), p(336, 1500)), 24 * H)).toMatchObject({ value: 100, source: 'extrapolated' });
     expect(edgeValue(T, null, side(p(96, 50), p(336, 1050)), 24 * H).value).toBe(0);
   });
-  it('carries a single read flat, and a backwards pair at rate zero', () => {
-    expect(edgeValue(T, side(p(-100, 700)), null, 24 * H)).toMatchObject({ value: 700, source: 'extrapolated', estimated: true });
+  it('never carries a single read (it says nothing about the pages since), and a backwards pair at rate zero', () => {
+    expect(edgeValue(T, side(p(-100, 700)), null, 24 * H)).toEqual({ value: null, at: null, source: 'none', estimated: false });
     expect(edgeValue(T, side(p(-48, 100), p(-200, 9000)), null, 24 * H).value).toBe(100);
+  });
+  it('extrapolates at most 7 days and interpolates across at most 45 days on each side', () => {
+    expect(edgeValue(T, side(p(-8 * 24, 5000), p(-20 * 24, 4000)), null, 24 * H).source).toBe('none');
+    expect(edgeValue(T, side(p(-7 * 24, 5000), p(-20 * 24, 4000)), null, 24 * H).source).toBe('extrapolated');
+    expect(edgeValue(T, side(p(-46 * 24, 1000)), side(p(24 * 5, 2000)), 24 * H).source).toBe('none');
+    expect(edgeValue(T, side(p(-44 * 24, 1000)), side(p(24 * 5, 2000)), 24 * H).source).toBe('interpolated');
+  });
+  it('falls back to the nearest read inside the period (partial), a real number at its own time', () => {
+    const inside = p(10 * 24, 1234);
+    expect(edgeValue(T, null, side(inside, p(20 * 24, 2000)), 24 * H, inside)).toEqual({ value: 1234, at: '2026-11-11T00:00:00.000Z', source: 'partial', estimated: false });
   });
   it('knows nothing without reads', () => {
     expect(edgeValue(T, null, null, 24 * H)).toEqual({ value: null, at: null, source: 'none', estimated: false });
@@ -34,8 +44,9 @@ describe('counter value at a period edge', () => {
 
 describe('billing period', () => {
   it('parses a month, a range, and defaults to last month', () => {
-    expect(parsePeriod({ period: '2026-12' })).toEqual({ from: '2026-12-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z' });
-    expect(parsePeriod({ from: '2026-11-15', to: '2026-11-16T12:00:00+01:00' })).toEqual({ from: '2026-11-15T00:00:00.000Z', to: '2026-11-16T11:00:00.000Z' });
+    const now = new Date('2027-02-01T00:00:00Z');
+    expect(parsePeriod({ period: '2026-12' }, now)).toEqual({ from: '2026-12-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z' });
+    expect(parsePeriod({ from: '2026-11-15', to: '2026-11-16T12:00:00+01:00' }, now)).toEqual({ from: '2026-11-15T00:00:00.000Z', to: '2026-11-16T11:00:00.000Z' });
     expect(parsePeriod({}, new Date('2026-01-10T00:00:00Z'))).toEqual({ from: '2025-12-01T00:00:00.000Z', to: '2026-01-01T00:00:00.000Z' });
   });
   it('says what is wrong', () => {

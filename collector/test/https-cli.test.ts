@@ -78,8 +78,8 @@ describe('amr-collector CLI', () => {
     }
     const t = cli(['meters', '--period', '2025-03', '--customer', 'ACME-0001', '--counter', 'total'], db);
     expect(t.code).toBe(0);
-    expect(t.out).toMatch(/Kyocera ECOSYS P3145dn\s+B-1\s+total\s+4275\*\s+5800\s+1525\s+yes \(extrapolated\)/);
-    expect(t.out).toMatch(/HP LaserJet M607\s+A-100\s+total\s+10900\s+14000\s+3100\s*\n/);
+    expect(t.out).toMatch(/Kyocera ECOSYS P3145dn\s+B-1\s+total\s+5000~\s+5800\s+800\s+partial/);
+    expect(t.out).toMatch(/HP LaserJet M607\s+A-100\s+total\s+10900\s+14000\s+3100\s+read\s*\n/);
     const viaCsv = cli(['meters', '--from', PERIOD.from, '--to', PERIOD.to, '--csv'], db);
     const out = join(dir, 'erp.csv');
     const exp = cli(['export', '--period', '2025-03', '--out', out], db);

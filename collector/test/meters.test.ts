@@ -28,7 +28,8 @@ describe.each(BACKENDS.map((b) => [b().name, b] as const))('dealer views on a fl
       const row = id === 'C' ? total(null, 'aa:bb:cc:00:00:0c') : total({ A: 'A-100', B: 'B-1', E: 'E-5' }[id as 'A' | 'B' | 'E']);
       expect({ id, start: row.start.value, end: row.end.value, pages: row.pages, s: row.start.source, e: row.end.source })
         .toEqual({ id, start: want.start, end: want.end, pages: want.pages, s: want.startSource, e: want.endSource });
-      expect(row.estimated).toBe(want.startSource !== 'read' || want.endSource !== 'read');
+      expect(row.estimated).toBe(want.startSource === 'interpolated' || want.endSource === 'interpolated' || want.startSource === 'extrapolated');
+      expect(row.status).toBe({ A: 'read', B: 'partial', C: 'partial', E: 'estimated' }[id]);
     }
     const a = rep.rows.filter((r) => r.serial === 'A-100');
     expect(a.map((r) => [r.counter, r.pages])).toEqual([['total', 3100], ['mono', 1860], ['color', 1240]]);
@@ -47,8 +48,8 @@ describe.each(BACKENDS.map((b) => [b().name, b] as const))('dealer views on a fl
     const lines = text.trimEnd().split('\r\n');
     expect(lines[0]).toBe('customer,vendor,model,serial,mac,counter,unit,period_start,start_value,start_read_at,start_source,period_end,end_value,end_read_at,end_source,pages,estimated,note');
     expect(lines).toContain('ACME-0001,HP,LaserJet M607,A-100,aa:bb:cc:00:00:0a,total,impressions,2025-03-01T00:00:00.000Z,10900,2025-03-01T06:00:00.000Z,read,2025-04-01T00:00:00.000Z,14000,2025-04-01T06:00:00.000Z,read,3100,no,');
-    expect(lines).toContain('ACME-0001,Kyocera,ECOSYS P3145dn,B-1,aa:bb:cc:00:00:0b,total,impressions,2025-03-01T00:00:00.000Z,4275,2025-03-01T00:00:00.000Z,extrapolated,2025-04-01T00:00:00.000Z,5800,2025-03-31T12:00:00.000Z,read,1525,yes,');
-    expect(lines).toContain('ACME-0001,,Generic PCL,,aa:bb:cc:00:00:0c,total,impressions,2025-03-01T00:00:00.000Z,2840,2025-03-01T00:00:00.000Z,read,2025-04-01T00:00:00.000Z,3770,2025-04-01T00:00:00.000Z,extrapolated,930,yes,');
+    expect(lines).toContain('ACME-0001,Kyocera,ECOSYS P3145dn,B-1,aa:bb:cc:00:00:0b,total,impressions,2025-03-01T00:00:00.000Z,5000,2025-03-15T12:00:00.000Z,partial,2025-04-01T00:00:00.000Z,5800,2025-03-31T12:00:00.000Z,read,800,no,counted from 2025-03-15T12:00:00.000Z to 2025-03-31T12:00:00.000Z only (no read near the period start)');
+    expect(lines).toContain('ACME-0001,,Generic PCL,,aa:bb:cc:00:00:0c,total,impressions,2025-03-01T00:00:00.000Z,2840,2025-03-01T00:00:00.000Z,read,2025-04-01T00:00:00.000Z,3380,2025-03-19T00:00:00.000Z,partial,540,no,counted from 2025-03-01T00:00:00.000Z to 2025-03-19T00:00:00.000Z only (no read near the period end)');
     expect(lines.find((l) => l.includes(',D-9,') && l.includes(',total,'))).toMatch(/,,no,counter went backwards \(90200 -> 260\)$/);
     expect(lines).toHaveLength(1 + 3 + 4); // A: total/mono/color; B, C, D, E: total
   });

@@ -73,15 +73,17 @@ describe('dealer web pages', () => {
     await Promise.all([page.waitForURL(/period=2025-03/), page.click('button')]);
     const b = page.locator('#meters tbody tr', { hasText: 'B-1' });
     const cells = await b.locator('td').allInnerTexts();
-    expect(cells.slice(3)).toEqual(['total', '4275 (extrapolated)', '5800 (2025-03-31T12:00)', '1525']);
-    expect(await b.locator('td.estimated').count()).toBe(2); // start and pages
+    expect(cells.slice(3)).toEqual(['total', '5000 (partial, 2025-03-15T12:00)', '5800 (2025-03-31T12:00)', '800', 'partial']);
+    expect(await b.locator('td.estimated').count()).toBe(0);
+    const e = page.locator('#meters tbody tr', { hasText: 'E-5' });
+    expect(await e.locator('td.estimated').count()).toBe(3); // start, end and pages interpolated
     const aTotal = page.locator('#meters tbody tr', { hasText: 'A-100' }).first();
     expect(await aTotal.locator('td.estimated').count()).toBe(0);
     expect(await page.locator('#meters tbody tr', { hasText: 'F-1' }).count()).toBe(0);
     const href = await page.getAttribute('#csv', 'href');
     const csv = await get(new URL(href!, page.url()).toString());
     expect(csv.status).toBe(200);
-    expect(csv.body).toContain(',B-1,aa:bb:cc:00:00:0b,total,impressions,2025-03-01T00:00:00.000Z,4275,');
+    expect(csv.body).toContain(',B-1,aa:bb:cc:00:00:0b,total,impressions,2025-03-01T00:00:00.000Z,5000,2025-03-15T12:00:00.000Z,partial,');
     await page.close();
   });
 

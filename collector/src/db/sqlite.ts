@@ -1,7 +1,23 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Db, Queryable, Row } from './types.js';
+
+/**
+ * The database holds customers' fleets and (encrypted) agent keys: the file is created 0600 in a
+ * folder created 0700, before SQLite opens it (its -wal and -shm files take the file's mode).
+ * A file made world-readable by an older version is narrowed to 0600 when we own it.
+ */
+function privateFile(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      const st = statSync(f);
+      if ((st.mode & 0o077) !== 0 && st.uid === process.getuid?.()) chmodSync(f, 0o600);
+    } catch { /* not there */ }
+  }
+}
 
 /**
  * SQLite through better-sqlite3 (synchronous, in-process). One connection; write
@@ -9,7 +25,7 @@ import type { Db, Queryable, Row } from './types.js';
  * BEGIN..COMMIT on the shared connection.
  */
 export function openSqlite(file: string): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') privateFile(file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // WAL + NORMAL: a committed transaction survives a process crash; an OS crash may lose the last ones.

@@ -7,6 +7,8 @@ export interface FleetDevice {
   ip: string | null; hostname: string | null; location: string | null; firmware: string | null;
   lastReadAt: string | null; status: string; printerStatus: string | null; errors: string[]; total: number | null;
   lastError: string | null; agentId: string | null;
+  /** serial, mac, or fallback: no serial or MAC, known by agent + address + model until one appears. */
+  identifiedBy: string | null;
 }
 export interface Fleet { customers: FleetCustomer[]; agents: FleetAgent[]; devices: FleetDevice[] }
 
@@ -19,7 +21,7 @@ export async function fleet(db: Db, opts: { customer?: string } = {}): Promise<F
   const customers = await db.all<Record<string, unknown>>(
     `SELECT c.code AS customer,
        (SELECT COUNT(*) FROM agents a WHERE a.customer = c.code) AS agents,
-       (SELECT COUNT(*) FROM devices d WHERE d.customer = c.code) AS devices,
+       (SELECT COUNT(*) FROM devices d WHERE d.customer = c.code AND d.merged_into IS NULL) AS devices,
        (SELECT MAX(a.last_heard_at) FROM agents a WHERE a.customer = c.code) AS last_heard_at
      FROM customers c${wc} ORDER BY c.code`, pc);
   const [wa, pa] = where(opts.customer, 'customer');
@@ -30,7 +32,8 @@ export async function fleet(db: Db, opts: { customer?: string } = {}): Promise<F
     `SELECT d.*, t.value AS total FROM devices d
      LEFT JOIN (SELECT device_id, value FROM (
          SELECT device_id, value, ROW_NUMBER() OVER (PARTITION BY device_id ORDER BY read_at DESC) AS rn FROM counters WHERE key = 'total'
-       ) x WHERE rn = 1) t ON t.device_id = d.id${wd}
+       ) x WHERE rn = 1) t ON t.device_id = d.id
+     WHERE d.merged_into IS NULL${wd.replace(' WHERE ', ' AND ')}
      ORDER BY d.customer, d.vendor, d.model, d.serial, d.mac`, pd);
   return {
     customers: customers.map((r) => ({
@@ -59,6 +62,6 @@ function toDevice(r: Record<string, unknown>): FleetDevice {
     lastReadAt: s('last_read_at'), status: deviceStatus(r), printerStatus: s('printer_status'),
     errors: r.errors ? (JSON.parse(String(r.errors)) as string[]) : [],
     total: r.total === null || r.total === undefined ? null : Number(r.total),
-    lastError: s('last_error'), agentId: s('last_agent_id'),
+    lastError: s('last_error'), agentId: s('last_agent_id'), identifiedBy: s('identified_by'),
   };
 }

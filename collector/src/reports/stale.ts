@@ -13,7 +13,7 @@ export async function stale(db: Db, opts: { customer?: string; hours?: number; n
   const agents = await db.all<Record<string, unknown>>(
     `SELECT agent_id, customer, agent_version, last_heard_at FROM agents WHERE revoked = 0 AND (last_heard_at IS NULL OR last_heard_at < ?)${c} ORDER BY customer, agent_id`, p);
   const devices = await db.all<Record<string, unknown>>(
-    `SELECT id, customer, vendor, model, serial, mac, last_read_at FROM devices WHERE (last_read_at IS NULL OR last_read_at < ?)${c} ORDER BY customer, last_read_at`, p);
+    `SELECT id, customer, vendor, model, serial, mac, last_read_at FROM devices WHERE merged_into IS NULL AND (last_read_at IS NULL OR last_read_at < ?)${c} ORDER BY customer, last_read_at`, p);
   const age = (t: unknown) => (t ? Math.floor((now - Date.parse(String(t))) / 3_600_000) : null);
   return [
     ...agents.map((r): StaleRow => ({

@@ -42,7 +42,7 @@ export async function metersPage(db: Db, query: URLSearchParams): Promise<string
   const rep = await meters(db, period, { customer });
   const csvLink = `./meters.csv?${new URLSearchParams({ from: period.from, to: period.to, ...(customer ? { customer } : {}) }).toString()}`;
   const edge = (e: { value: number | null; at: string | null; source: string }) =>
-    e.value === null ? '' : e.source === 'read' ? `${e.value} (${e.at?.slice(0, 16)})` : `${e.value} (${e.source})`;
+    e.value === null ? '' : e.source === 'read' ? `${e.value} (${e.at?.slice(0, 16)})` : e.source === 'partial' ? `${e.value} (partial, ${e.at?.slice(0, 16)})` : `${e.value} (${e.source})`;
   return page('Meter reads', 'Meter reads', [
     `<form method="get"><label>Month <input name="period" placeholder="YYYY-MM" value="${esc(opts.period ?? '')}"></label>
      <label>Customer <input name="customer" value="${esc(customer ?? '')}"></label> <button>Show</button></form>`,
@@ -53,6 +53,7 @@ export async function metersPage(db: Db, query: URLSearchParams): Promise<string
       { header: 'Start', get: (r) => edge(r.start), cls: (r) => (r.start.estimated ? 'estimated' : undefined) },
       { header: 'End', get: (r) => edge(r.end), cls: (r) => (r.end.estimated ? 'estimated' : undefined) },
       { header: 'Pages', get: (r) => r.pages ?? r.note, cls: (r) => (r.pages === null ? 'bad' : r.estimated ? 'estimated' : undefined) },
+      { header: 'Status', get: (r) => r.status },
     ], 'No counters read in or around this period.'),
   ].join('\n'));
 }

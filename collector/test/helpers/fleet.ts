@@ -3,8 +3,9 @@
  * HTTP. Billing period under test: March 2025 (2025-03-01 .. 2025-04-01 UTC).
  *
  *   A  HP A-100     daily at 06:00 Feb 20..Apr 10; total 10000 + 100/day   -> both edges real reads, 3100 pages
- *   B  Kyocera B-1  daily at 12:00 from Mar 15; total 5000 + 50/day        -> start extrapolated back (4275), end read (5800)
- *   C  MAC only     every 2 days at 00:00 Feb 1..Mar 19; 2000 + 30/day     -> start read (2840), end extrapolated (3770)
+ *   B  Kyocera B-1  daily at 12:00 from Mar 15; total 5000 + 50/day        -> installed mid-period: counted from its first read (5000), end read (5800)
+ *   C  MAC only     every 2 days at 00:00 Feb 1..Mar 19; 2000 + 30/day     -> start read (2840); last read 13 days before the end, too far to
+ *                                                                             extrapolate (7 days at most): counted to its last read (3380)
  *   D  Brother D-9  daily at 08:00; reset on Mar 11 (90000.. -> 50..)      -> counter went backwards
  *   E  Canon E-5    reads Feb 25, Mar 5, Mar 28, Apr 3 only                -> both edges interpolated (1400 / 4400)
  *   F  another customer, to prove the customer filter
@@ -18,8 +19,8 @@ export const PERIOD = { from: '2025-03-01T00:00:00.000Z', to: '2025-04-01T00:00:
 
 export const EXPECTED_TOTAL = {
   A: { start: 10900, end: 14000, pages: 3100, startSource: 'read', endSource: 'read' },
-  B: { start: 4275, end: 5800, pages: 1525, startSource: 'extrapolated', endSource: 'read' },
-  C: { start: 2840, end: 3770, pages: 930, startSource: 'read', endSource: 'extrapolated' },
+  B: { start: 5000, end: 5800, pages: 800, startSource: 'partial', endSource: 'read' },
+  C: { start: 2840, end: 3380, pages: 540, startSource: 'read', endSource: 'partial' },
   E: { start: 1400, end: 4400, pages: 3000, startSource: 'interpolated', endSource: 'interpolated' },
 } as const;
 
