@@ -85,6 +85,10 @@ export function registerDiscover(program: Command): void {
           process.stderr.write(summaryLine(r.stats, r.printers.filter((p) => p.status !== 'missing').length + r.others.length, r.printers));
         }
         if (r.stats.aborted) process.exitCode = 130;
+        if (r.saveError) {
+          process.stderr.write(`amr discover: ${r.saveError}\n`);
+          process.exitCode = 2;
+        }
       } finally {
         progress.clear();
         process.off('SIGINT', onSigint);

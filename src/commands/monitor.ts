@@ -7,6 +7,7 @@ import { loadConfig } from '../config/load.js';
 import { parseDuration } from '../config/duration.js';
 import { JOURNAL_FILE, journalDir, matches, parseLines, readJournal, type JournalEntry, type JournalFilter } from '../transport/journal.js';
 import { colorFor } from '../color.js';
+import { inert, inertJson } from '../inert.js';
 
 interface Opts { config?: string; lines: string; follow?: boolean; channel?: string; result?: string; server?: string; message?: string; errors?: boolean; since?: string; json?: boolean }
 
@@ -34,7 +35,7 @@ export function registerMonitor(program: Command): void {
         if (ms === null) throw new UserError(`--since ${opts.since} is not valid: expected a duration such as 30m, 2h or 7d`);
         filter.since = new Date(Date.now() - ms);
       }
-      const print = (e: JournalEntry) => process.stdout.write(opts.json ? JSON.stringify(e) + '\n' : formatEntry(e) + '\n');
+      const print = (e: JournalEntry) => process.stdout.write(opts.json ? inertJson(JSON.stringify(e)) + '\n' : formatEntry(e) + '\n');
       const entries = readJournal(dir, filter, last);
       if (entries.length === 0 && !opts.follow) process.stderr.write(existsSync(dir) ? 'no matching journal entries\n' : `no journal yet in ${dir} (nothing was sent from this data folder)\n`);
       entries.forEach(print);
@@ -48,10 +49,11 @@ export function formatEntry(e: JournalEntry, c = colorFor(process.stdout)): stri
   const ids = e.messageIds.map((id) => id.slice(0, 8)).join(',');
   const parts = [
     c.dim(time), e.channel.padEnd(5), color(e.result.padEnd(11)),
-    e.server ?? '-', e.proxy ? `via ${e.proxy}` : '', e.type ?? '', ids ? `msg ${ids}` : '',
+    inert(e.server ?? '-'), e.proxy ? `via ${inert(e.proxy)}` : '', inert(e.type ?? ''), ids ? `msg ${inert(ids)}` : '',
     e.bytes ? `${e.bytes} B` : '', e.latencyMs !== null ? `${e.latencyMs} ms` : '', e.status ? `HTTP ${e.status}` : '',
   ].filter(Boolean);
-  return parts.join('  ') + (e.error ? `\n    ${color(e.error)}` : '');
+  // A collector's or proxy's text is shown, never obeyed: control characters become visible escapes.
+  return parts.join('  ') + (e.error ? `\n    ${color(inert(e.error))}` : '');
 }
 
 /** Poll the journal file for appended lines; a shrinking file means it rotated. */

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { parseDuration } from '../config/duration.js';
 import { UserError } from '../errors.js';
+import { inert } from '../inert.js';
 
 interface RunOptions {
   config?: string;
@@ -38,17 +39,20 @@ export function registerRun(program: Command): void {
         const { describeRun, runCycle } = await import('../schedule/run.js');
         const report = await runCycle(config, { signal: stop.signal });
         if (opts.json) {
-          const { readings, sends, ...rest } = report;
+          const { readings, sends, delivery, ...rest } = report;
           process.stdout.write(JSON.stringify({
             ...rest,
+            delivery: delivery ? { ...delivery, quarantinedReadings: delivery.quarantinedReadings.length } : null,
             read: readings.filter((r) => r.ok).length,
             sends: sends.map((s) => ({ key: s.key, host: s.reading.host, reason: s.reason, reasons: s.reasons })),
           }, null, 2) + '\n');
         } else if (!opts.quiet || report.exitCode !== 0) {
           const stream = report.exitCode === 0 || report.exitCode === 3 ? process.stdout : process.stderr;
-          for (const line of describeRun(report)) stream.write(`amr run: ${line}\n`);
+          for (const line of describeRun(report)) stream.write(`amr run: ${inert(line)}\n`);
         }
         process.exitCode = report.exitCode;
+        // A device read cut at the time budget may still hold a socket: it must not hold the task too.
+        setTimeout(() => process.exit(), 2000).unref();
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

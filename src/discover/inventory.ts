@@ -5,7 +5,8 @@
  * is marked missing, never deleted. Writes are atomic (temp file + rename), so Ctrl-C or
  * a crash leaves either the old inventory or the new one, never half of one.
  */
-import { mkdirSync, openSync, readFileSync, renameSync, writeSync, closeSync, fsyncSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { describeWriteError, writeFileDurable } from '../durable-file.js';
 import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { CredentialRef } from './credentials.js';
@@ -53,6 +54,14 @@ export function inventoryPath(dataDir: string): string {
 }
 
 export function loadInventory(path: string): Inventory {
+  // A discovery that could not replace inventory.json left its result beside it: newer, used when whole.
+  const unsaved = statSync(unsavedPath(path), { throwIfNoEntry: false });
+  const saved = statSync(path, { throwIfNoEntry: false });
+  if (unsaved && (!saved || unsaved.mtimeMs >= saved.mtimeMs)) {
+    try {
+      return parseInventory(readFileSync(unsavedPath(path), 'utf8'));
+    } catch { /* cut short by the same full disk: the saved one stands */ }
+  }
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -61,31 +70,44 @@ export function loadInventory(path: string): Inventory {
     throw new UserError(`${path}: cannot read the inventory (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   try {
-    const inv = JSON.parse(text) as Inventory;
-    if (inv.version !== 1 || !Array.isArray(inv.devices)) throw new Error('shape');
-    return inv;
+    return parseInventory(text);
   } catch {
     throw new UserError(`${path}: the inventory is not valid JSON from this agent; move it aside and run discover again`);
   }
 }
 
-/** Write via a temp file in the same folder, fsync, rename: readers see old or new, never half. */
+function parseInventory(text: string): Inventory {
+  const inv = JSON.parse(text) as Inventory;
+  if (inv.version !== 1 || !Array.isArray(inv.devices)) throw new Error('shape');
+  return inv;
+}
+
+/**
+ * Write via the durable-file helper: readers see the old inventory or the new one, never
+ * half. If it cannot be replaced (disk full, a file held open by an antivirus past the
+ * retries), the finished discovery is kept beside it as inventory.json.unsaved and used
+ * by the next load; the error is thrown for the caller to report.
+ */
 export function saveInventory(path: string, inv: Inventory): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
+  const text = JSON.stringify(inv, null, 1) + '\n';
   try {
-    writeSync(fd, JSON.stringify(inv, null, 1) + '\n');
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(tmp, path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileDurable(path, text);
+    rmSync(unsavedPath(path), { force: true });
   } catch (e) {
-    try { unlinkSync(tmp); } catch { /* already gone */ }
-    throw e;
+    let kept = '';
+    try {
+      writeFileSync(unsavedPath(path), text, { mode: 0o600 });
+      kept = `; the devices found are kept in ${unsavedPath(path)} and used by the next run`;
+    } catch { /* nowhere to keep it; the caller still has the result in hand */ }
+    throw new InventoryNotSaved(`${describeWriteError(e, path)}${kept}`);
   }
+}
+
+export class InventoryNotSaved extends Error {}
+
+export function unsavedPath(path: string): string {
+  return `${path}.unsaved`;
 }
 
 function norm(s: string | undefined | null): string | null {

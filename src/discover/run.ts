@@ -5,7 +5,8 @@
 import { networkInterfaces } from 'node:os';
 import type { Config } from '../config/types.js';
 import { defaultDataDir } from '../config/paths.js';
-import { UserError } from '../errors.js';
+import { errorMessage, UserError } from '../errors.js';
+import { requireWritableDir } from '../durable-file.js';
 import { loadProfiles } from '../profiles/load.js';
 import { credentialsFromConfig } from './credentials.js';
 import { ownSubnets, type InterfaceList } from './interfaces.js';
@@ -44,6 +45,8 @@ export interface DiscoverResult {
   stats: SweepStats;
   notes: string[];
   inventoryFile: string | null;
+  /** The inventory could not be replaced: one line saying why and where the result was kept. */
+  saveError: string | null;
 }
 
 export async function runDiscover(o: DiscoverOptions): Promise<DiscoverResult> {
@@ -70,6 +73,12 @@ export async function runDiscover(o: DiscoverOptions): Promise<DiscoverResult> {
     throw new UserError(version === '3' ? 'SNMP version 3 asked for but no [snmpv3.NAME] user is configured' : 'no SNMP community configured; set [snmp] communities or pass --community');
   }
 
+  const save = o.save !== false;
+  const dataDir = o.dataDir ?? cfg.agent.data_dir ?? defaultDataDir();
+  const file = inventoryPath(dataDir);
+  // Before a sweep that may take minutes: a data folder that cannot take the inventory is said now.
+  if (save) requireWritableDir(dataDir, o.dataDir ? '--data-dir' : '[agent] data_dir');
+
   const result = await sweep({
     targets, port: o.port ?? cfg.snmp.port, credentials, profiles: loadProfiles({ dataDir: cfg.agent.data_dir ?? undefined }),
     rate: o.rate ?? cfg.discovery.rate, timeoutMs: o.timeoutMs ?? cfg.discovery.timeout, retries: o.retries ?? cfg.discovery.retries,
@@ -80,11 +89,13 @@ export async function runDiscover(o: DiscoverOptions): Promise<DiscoverResult> {
     const n = ipToInt(ip);
     return targets.ranges.some(([s, e]) => n >= s && n <= e);
   };
-  const save = o.save !== false;
-  const file = inventoryPath(o.dataDir ?? cfg.agent.data_dir ?? defaultDataDir());
   const old = save ? loadInventory(file) : loadInventoryQuiet(file);
   const inv = mergeInventory(old, result.devices, { swept, complete: !result.stats.aborted });
-  if (save) saveInventory(file, inv);
+  let saveError: string | null = null;
+  if (save) {
+    // A finished sweep is never thrown away: the error is reported beside the result.
+    try { saveInventory(file, inv); } catch (e) { saveError = errorMessage(e); }
+  }
   const foundIps = new Set(result.devices.filter((d) => d.classification.printer).map((d) => d.ip));
   const printers = inv.devices
     .filter((d) => d.ips.some((ip) => foundIps.has(ip)) || (d.status === 'missing' && swept(d.ip)))
@@ -94,7 +105,8 @@ export async function runDiscover(o: DiscoverOptions): Promise<DiscoverResult> {
     others: result.devices.filter((d) => !d.classification.printer),
     stats: result.stats,
     notes,
-    inventoryFile: save ? file : null,
+    inventoryFile: save && !saveError ? file : null,
+    saveError,
   };
 }
 

@@ -7,7 +7,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export const LOCK_FILE = 'run.lock';
 
@@ -68,6 +68,8 @@ function readHolder(path: string): { holder: LockHolder | null; mtimeMs: number 
     const h = JSON.parse(text) as LockHolder;
     if (typeof h.pid === 'number' && typeof h.host === 'string' && typeof h.startedAt === 'string') return { holder: h, mtimeMs };
   } catch { /* unreadable: judged by age below */ }
+  // A spool lock of an older agent holds only the pid: same host, taken when the file was written.
+  if (/^\d+\s*$/.test(text)) return { holder: { pid: Number(text), host: osHostname(), startedAt: new Date(mtimeMs).toISOString(), token: '' }, mtimeMs };
   return { holder: null, mtimeMs };
 }
 
@@ -86,26 +88,30 @@ function staleness(found: { holder: LockHolder | null; mtimeMs: number }, o: Req
 }
 
 export function describeHolder(holder: LockHolder | null, now = Date.now()): string {
-  if (!holder) return 'another amr run is starting (its lock file is being written)';
+  if (!holder) return 'another amr process is starting (its lock file is being written)';
   const started = Date.parse(holder.startedAt);
   const ago = Number.isFinite(started) ? ` (${Math.max(0, Math.round((now - started) / 60_000))} min ago)` : '';
   return `another amr run holds the lock: process ${holder.pid} on ${holder.host}, since ${holder.startedAt}${ago}`;
 }
 
-function tryCreate(path: string, holder: LockHolder): boolean {
+/** Create the lock file; returns its inode, or null when it exists already. */
+function tryCreate(path: string, holder: LockHolder): number | null {
   let fd: number;
   try {
-    fd = openSync(path, 'wx');
+    fd = openSync(path, 'wx', 0o600);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return null;
     throw e;
   }
   try {
     writeSync(fd, JSON.stringify(holder) + '\n');
+  } catch {
+    // A full disk takes the empty file but not its content: the lock still holds (judged by
+    // age by others), and release knows it by its inode. Delivery of the spool goes on.
   } finally {
     closeSync(fd);
   }
-  return true;
+  try { return statSync(path).ino; } catch { return 0; }
 }
 
 /**
@@ -115,7 +121,7 @@ function tryCreate(path: string, holder: LockHolder): boolean {
 function removeStale(path: string, judged: { holder: LockHolder | null; mtimeMs: number }, o: Required<LockOptions>): boolean {
   const guard = `${path}.recover`;
   const guardHolder: LockHolder = { pid: o.pid, host: o.host, startedAt: new Date(o.now()).toISOString(), token: randomBytes(8).toString('hex') };
-  if (!tryCreate(guard, guardHolder)) {
+  if (tryCreate(guard, guardHolder) === null) {
     // A recoverer that died mid-way leaves its guard: old guards are removed.
     try {
       if (o.now() - statSync(guard).mtimeMs > WRITING_GRACE_MS * 3) unlinkSync(guard);
@@ -136,15 +142,20 @@ function removeStale(path: string, judged: { holder: LockHolder | null; mtimeMs:
 }
 
 export function acquireRunLock(dataDir: string, options: LockOptions): LockResult {
+  return acquireLock(join(dataDir, LOCK_FILE), options);
+}
+
+/** Take the lock file at `path` (the run lock, the spool's delivery lock): O_EXCL, owner and age checked. */
+export function acquireLock(path: string, options: LockOptions): LockResult {
   const o: Required<LockOptions> = {
     now: Date.now, host: osHostname(), pid: process.pid, isAlive: processAlive, ...options,
   };
-  mkdirSync(dataDir, { recursive: true });
-  const path = join(dataDir, LOCK_FILE);
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const holder: LockHolder = { pid: o.pid, host: o.host, startedAt: new Date(o.now()).toISOString(), token: randomBytes(8).toString('hex') };
   let recovered: { holder: LockHolder | null; why: string } | null = null;
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (tryCreate(path, holder)) return { acquired: true, lock: makeLock(path, holder), recovered };
+    const ino = tryCreate(path, holder);
+    if (ino !== null) return { acquired: true, lock: makeLock(path, holder, ino), recovered };
     const found = readHolder(path);
     if (!found) continue; // released between our two steps: try again
     const why = staleness(found, o);
@@ -155,14 +166,15 @@ export function acquireRunLock(dataDir: string, options: LockOptions): LockResul
   return { acquired: false, holder: last?.holder ?? null, message: describeHolder(last?.holder ?? null, o.now()) };
 }
 
-function makeLock(path: string, holder: LockHolder): RunLock {
+function makeLock(path: string, holder: LockHolder, ino: number): RunLock {
   let released = false;
   const release = () => {
     if (released) return;
     released = true;
     process.removeListener('exit', release);
     const current = readHolder(path);
-    if (current?.holder?.token === holder.token) {
+    const unwritten = current && !current.holder && (() => { try { return statSync(path).ino === ino; } catch { return false; } })();
+    if (current?.holder?.token === holder.token || unwritten) {
       try { unlinkSync(path); } catch { /* already gone */ }
     }
   };

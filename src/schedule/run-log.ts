@@ -25,6 +25,9 @@ export interface RunRecord {
   messages: number;
   delivered: number | null;
   undelivered: number | null;
+  /** Messages left in the spool and set aside in its quarantine after the run (absent in older records). */
+  spooled?: number | null;
+  quarantined?: number | null;
   notes: string[];
 }
 

@@ -14,22 +14,26 @@ import { readDevices } from '../reading/read-many.js';
 import { emptyReading, type Reading } from '../reading/types.js';
 import { loadProfiles, type Profile } from '../profiles/index.js';
 import { credentialsFor } from '../snmp/credentials.js';
+import { join } from 'node:path';
+import { describeWriteError, isDiskError, requireWritableDir } from '../durable-file.js';
 import { flushSpool, openTransport, spoolMessage, type FlushOptions, type FlushSummary } from '../transport/index.js';
+import type { Spool } from '../transport/spool.js';
+import type { AgentStatus, WireReading } from '@amr/protocol';
 import { requireSendable } from '../transport/deliver.js';
 import type { MessageType } from '@amr/protocol';
 import { decide, SEND_REASONS, type Send, type SendReason, type SendState } from './decide.js';
 import { acquireRunLock } from './lock.js';
-import { appendRunRecord, type RunRecord } from './run-log.js';
+import { appendRunRecord, readRunRecords, type RunRecord } from './run-log.js';
 import { loadState, saveState } from './state.js';
 
-export const RUN_EXIT = { ok: 0, unreachable: 3, undelivered: 4, busy: 5 } as const;
+export const RUN_EXIT = { ok: 0, refused: 2, unreachable: 3, undelivered: 4, busy: 5 } as const;
 
 export interface RunDeps {
   now?: () => number;
   /** Read one device; default: the standard read with profiles and web pages (read-many). */
   readHost?: (host: string) => Promise<Reading>;
   /** Rediscover into the inventory; default: runDiscover with [discovery] settings. */
-  discover?: (config: Config, signal: AbortSignal) => Promise<void>;
+  discover?: (config: Config, signal: AbortSignal) => Promise<string | null | void>;
   /** Extra flush options (tests shorten UDP waits). */
   flush?: Partial<FlushOptions>;
   /** Aborting stops the run like a spent budget: no new reads, then spool and flush. */
@@ -39,7 +43,8 @@ export interface RunDeps {
 
 export interface RunReport {
   exitCode: number;
-  outcome: 'ok' | 'unreachable' | 'undelivered' | 'busy';
+  /** refused: the collector refuses this agent for a reason config.ini can fix (exit 2). */
+  outcome: 'ok' | 'unreachable' | 'undelivered' | 'busy' | 'refused';
   rediscovered: boolean;
   /** Devices this run meant to read. */
   hosts: string[];
@@ -113,31 +118,43 @@ export function deviceReader(config: Config, previous?: (host: string, current: 
   };
 }
 
-async function defaultDiscover(config: Config, signal: AbortSignal): Promise<void> {
-  await runDiscover({ config, save: true, signal });
+/** Rediscover; returns the reason the inventory could not be saved (its result is kept beside it), or null. */
+async function defaultDiscover(config: Config, signal: AbortSignal): Promise<string | null> {
+  return (await runDiscover({ config, save: true, signal })).saveError;
 }
 
 function failedReading(host: string, error: string): Reading {
   return { ...emptyReading(host), ok: false, error };
 }
 
-/** Read hosts, `concurrency` at a time; no new read starts once `stop()` says so. */
-export async function readBounded(hosts: string[], concurrency: number, read: (host: string) => Promise<Reading>, stop: () => boolean): Promise<{ readings: Reading[]; unread: string[] }> {
+/**
+ * Read hosts, `concurrency` at a time; no new read starts once `stop()` says so, and
+ * reads still going when `cut` resolves are abandoned (their hosts are left for the next
+ * run): a slow device never eats the time delivery needs.
+ */
+export async function readBounded(hosts: string[], concurrency: number, read: (host: string) => Promise<Reading>, stop: () => boolean, cut: Promise<void> = new Promise(() => {})): Promise<{ readings: Reading[]; unread: string[] }> {
   const readings: Reading[] = [];
+  const done = new Set<string>();
   let next = 0;
+  let over = false;
   const worker = async () => {
-    while (next < hosts.length && !stop()) {
+    while (next < hosts.length && !stop() && !over) {
       const host = hosts[next++]!;
+      let reading: Reading;
       try {
-        readings.push(await read(host));
+        reading = await read(host);
       } catch (e) {
         // A bug reading one device must not cost the others their reading.
-        readings.push(failedReading(host, `internal error reading the device: ${errorMessage(e)}`));
+        reading = failedReading(host, `internal error reading the device: ${errorMessage(e)}`);
       }
+      if (over) return;
+      readings.push(reading);
+      done.add(host);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, hosts.length)) }, worker));
-  return { readings, unread: hosts.slice(next) };
+  const workers = Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, hosts.length)) }, worker));
+  await Promise.race([workers, cut.then(() => { over = true; })]);
+  return { readings, unread: hosts.filter((h) => !done.has(h)) };
 }
 
 export async function runCycle(config: Config, deps: RunDeps = {}): Promise<RunReport> {
@@ -154,6 +171,8 @@ export async function runCycle(config: Config, deps: RunDeps = {}): Promise<RunR
   };
   const record = () => appendRunRecord(dataDir, toRecord(report, startedAt, new Date(now()).toISOString()), scrub);
 
+  // An unwritable data folder, or one that is a file, is one line naming it (exit 2), not an internal error.
+  requireWritableDir(dataDir);
   const lock = acquireRunLock(dataDir, { staleAfterMs: 2 * budget + 10 * 60_000, now });
   if (!lock.acquired) {
     report.exitCode = RUN_EXIT.busy;
@@ -171,6 +190,12 @@ export async function runCycle(config: Config, deps: RunDeps = {}): Promise<RunR
     const deadline = start + budget;
     const readStop = start + budget * (1 - DELIVERY_SHARE);
     const stopped = () => now() >= readStop || deps.signal?.aborted === true;
+    // Reads still going at readStop (or when stopped) are cut: delivery keeps its share of the budget.
+    const cut = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.max(0, readStop - now()));
+      timer.unref?.();
+      deps.signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+    });
 
     const file = inventoryPath(dataDir);
     let inv: Inventory;
@@ -188,7 +213,8 @@ export async function runCycle(config: Config, deps: RunDeps = {}): Promise<RunR
       // Discovery may use at most half the budget; reading gets the rest.
       const signals = [AbortSignal.timeout(Math.max(1000, budget / 2)), ...(deps.signal ? [deps.signal] : [])];
       try {
-        await (deps.discover ?? defaultDiscover)(config, AbortSignal.any(signals));
+        const problem = await (deps.discover ?? defaultDiscover)(config, AbortSignal.any(signals));
+        if (problem) report.notes.push(problem);
         report.rediscovered = true;
         inv = loadInventory(file);
       } catch (e) {
@@ -203,7 +229,7 @@ export async function runCycle(config: Config, deps: RunDeps = {}): Promise<RunR
       report.notes.push(report.rediscovered ? 'discovery found no printers' : 'no printers known: run amr discover, or list them as [device.ADDRESS] sections');
     }
     log(`reading ${report.hosts.length} device(s), ${config.snmp.concurrency} at a time`);
-    const { readings, unread } = await readBounded(report.hosts, config.snmp.concurrency, deps.readHost ?? deviceReader(config, previousFrom(previous)), stopped);
+    const { readings, unread } = await readBounded(report.hosts, config.snmp.concurrency, deps.readHost ?? deviceReader(config, previousFrom(previous)), stopped, cut);
     report.readings = readings;
     report.unread = unread;
     if (unread.length) report.notes.push(`${deps.signal?.aborted ? 'stopped' : 'time budget spent'}: ${unread.length} device(s) left for the next run`);
@@ -222,27 +248,54 @@ export async function runCycle(config: Config, deps: RunDeps = {}): Promise<RunR
 
     // Spool first, then remember it as sent: a crash in between sends twice, never loses.
     const transport = openTransport(config);
+    const status = agentStatus(transport.spool, readRunRecords(dataDir, 1)[0] ?? null);
     const byType = new Map<MessageType, Send[]>();
     for (const s of decision.sends) {
       const type = messageTypeOf(s.reason);
       byType.set(type, [...(byType.get(type) ?? []), s]);
     }
-    for (const [type, sends] of byType) {
-      report.messages += spoolMessage(config, type, sends.map((s) => ({ reading: s.reading, reason: s.reason })), transport).length;
+    let spooled = true;
+    try {
+      for (const [type, sends] of byType) {
+        report.messages += spoolMessage(config, type, sends.map((s) => ({ reading: s.reading, reason: s.reason })), transport, status).length;
+      }
+    } catch (e) {
+      // A full disk: what is already spooled is still delivered below; this run's readings go next time.
+      if (!isDiskError(e)) throw e;
+      spooled = false;
+      report.notes.push(`${describeWriteError(e, transport.spool.dir)}; this run's readings are sent by the next run, the spool is delivered now`);
     }
-    saveState(dataDir, decision.state);
+    if (spooled) {
+      try {
+        saveState(dataDir, decision.state);
+      } catch (e) {
+        if (!isDiskError(e)) throw e;
+        report.notes.push(`${describeWriteError(e, join(dataDir, 'state.json'))}; the next run sends these devices again`);
+      }
+    }
 
-    report.delivery = await flushSpool(config, { deadline, ...deps.flush }, openTransport(config, { forSending: true }));
+    // Delivery gets its share of the budget even when reading ran late.
+    const flushDeadline = Math.max(deadline, now() + budget * DELIVERY_SHARE);
+    report.delivery = await flushSpool(config, { deadline: flushDeadline, now, ...deps.flush }, openTransport(config, { forSending: true }));
     const d = report.delivery;
-    if (d.failed > 0 || d.quarantined > 0) {
+    if (d.quarantinedReadings.length) forgetRefused(dataDir, d.quarantinedReadings, report.notes);
+    if (d.refusal) {
+      report.exitCode = RUN_EXIT.refused;
+      report.outcome = 'refused';
+      report.notes.unshift(`the collector refuses this agent's messages; they stay spooled and go with the first run after the fix: ${d.refusal}`);
+    } else if (d.failed > 0 || d.quarantined > 0 || d.late > 0 || !spooled || (d.busy && d.remaining > 0)) {
       report.exitCode = RUN_EXIT.undelivered;
       report.outcome = 'undelivered';
-      report.notes.push(`${d.remaining} message(s) could not be delivered and stay spooled${d.lastError ? `: ${d.lastError}` : ''}`);
-    } else if (report.unreachable.length) {
+      if (d.failed > 0) report.notes.push(`${d.remaining} message(s) could not be delivered and stay spooled${d.lastError ? `: ${d.lastError}` : ''}`);
+      if (d.late > 0) report.notes.push(`time budget spent before ${d.late} message(s) could be tried; they stay spooled (raise [schedule] time_budget if this repeats)`);
+    } else if (report.unreachable.length || report.unread.length) {
       report.exitCode = RUN_EXIT.unreachable;
       report.outcome = 'unreachable';
     }
-    if (d.busy) report.notes.push('another amr process is delivering the spool; messages go with it or the next run');
+    if (d.quarantined > 0) {
+      report.notes.push(`${d.quarantined} reading(s) refused by the collector as invalid, kept in ${transport.spool.quarantineDir} (amr monitor --result quarantined shows why)${d.split ? `; the rest of their messages was delivered` : ''}`);
+    }
+    if (d.busy) report.notes.push('another amr process holds the spool; messages go with it or the next run');
   } catch (e) {
     if (!(e instanceof UserError)) report.notes.push(`run failed: ${errorMessage(e)}`);
     throw e;
@@ -251,6 +304,31 @@ export async function runCycle(config: Config, deps: RunDeps = {}): Promise<RunR
     lock.lock.release();
   }
   return report;
+}
+
+/** What the collector's agents page shows: this agent's backlog and how its last run ended. */
+export function agentStatus(spool: Spool, last: RunRecord | null): AgentStatus {
+  const entries = spool.list();
+  const oldest = entries.reduce<string | null>((o, e) => (o === null || e.message.createdAt < o ? e.message.createdAt : o), null);
+  return {
+    spool: { messages: entries.length, bytes: entries.reduce((n, e) => n + e.bytes, 0), oldest, quarantined: spool.quarantined().length },
+    lastRun: last ? { finishedAt: last.finishedAt, outcome: last.outcome, exitCode: last.exitCode } : null,
+  };
+}
+
+/** Readings the collector will never take are not "sent": their devices are sent afresh next time. */
+function forgetRefused(dataDir: string, refused: WireReading[], notes: string[]): void {
+  try {
+    const { state } = loadState(dataDir);
+    for (const w of refused) {
+      for (const [key, dev] of Object.entries(state.devices)) {
+        if ((w.host !== null && dev.host === w.host) || (w.identity.serial !== null && dev.serial === w.identity.serial)) delete state.devices[key];
+      }
+    }
+    saveState(dataDir, state);
+  } catch (e) {
+    notes.push(`could not update ${join(dataDir, 'state.json')}: ${errorMessage(e)}`);
+  }
 }
 
 function toRecord(r: RunReport, startedAt: string, finishedAt: string): RunRecord {
@@ -264,6 +342,7 @@ function toRecord(r: RunReport, startedAt: string, finishedAt: string): RunRecor
     devices: r.hosts.length, read: r.readings.filter((x) => x.ok).length, unreachable: r.unreachable,
     unread: r.unread.length, sent, messages: r.messages,
     delivered: r.delivery?.delivered ?? null, undelivered: r.delivery ? r.delivery.failed + r.delivery.deferred : null,
+    spooled: r.delivery?.remaining ?? null, quarantined: r.delivery?.quarantined ?? null,
     notes: r.notes,
   };
 }

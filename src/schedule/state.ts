@@ -1,10 +1,11 @@
 /**
  * The last-sent state (what the dealer last heard per device) in the data folder.
- * Written atomically (temp file, fsync, rename) so a crash or power cut mid-write
- * leaves the previous state, never half a file. An unreadable state is set aside
+ * Written with the durable-file helper (checked writes, temp file, fsync, rename) so a
+ * crash, power cut or full disk mid-write leaves the previous state, never half a file. An unreadable state is set aside
  * and the run starts afresh: it sends everything once, which loses nothing.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { renameRetrying, writeFileDurable } from '../durable-file.js';
 import { join } from 'node:path';
 import { emptyState, type SendState } from './decide.js';
 
@@ -31,25 +32,12 @@ export function loadState(dataDir: string, now = new Date()): LoadedState {
     return { state: parsed, warning: null };
   } catch (e) {
     const aside = `${path}.bad-${now.toISOString().replace(/[:.]/g, '-')}`;
-    renameSync(path, aside);
+    renameRetrying(path, aside);
     return { state: emptyState(), warning: `${path} was unreadable (${(e as Error).message}); moved to ${aside}, every device is sent afresh` };
   }
 }
 
 export function saveState(dataDir: string, state: SendState): void {
   mkdirSync(dataDir, { recursive: true });
-  writeFileAtomic(join(dataDir, STATE_FILE), JSON.stringify(state, null, 1) + '\n');
-}
-
-/** Write to a temp file beside the target, flush it to disk, then rename over the target. */
-export function writeFileAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
+  writeFileDurable(join(dataDir, STATE_FILE), JSON.stringify(state, null, 1) + '\n');
 }

@@ -7,10 +7,13 @@ import { createSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP, Socket } from 'node:net';
 import { decodeAuxReply, frame, UDP_MAX_BYTES } from '@amr/protocol';
+import { printable } from './http.js';
 
 export type AuxResult =
   | { ok: true; duplicate: boolean; latencyMs: number }
-  | { ok: false; kind: 'timeout' | 'refused' | 'rejected' | 'bad-reply' | 'network' | 'too-large' | 'dns'; error: string; latencyMs: number };
+  | { ok: false; kind: 'timeout' | 'refused' | 'bad-reply' | 'network' | 'too-large' | 'dns'; error: string; latencyMs: number }
+  /** The collector answered ERR; `reason` is its text (made printable). */
+  | { ok: false; kind: 'rejected'; error: string; reason: string; latencyMs: number };
 
 export interface AuxRequest { host: string; port: number; packet: Buffer; key: string; messageId: string }
 
@@ -24,8 +27,11 @@ function interpret(reply: Buffer, req: AuxRequest, started: number): AuxResult {
     if (!r.valid) return { ok: false, kind: 'bad-reply', error: 'ACK signature does not verify (wrong agent_key on one side, or a forged reply)', latencyMs };
     return { ok: true, duplicate: r.duplicate, latencyMs };
   }
-  if (r.kind === 'err') return { ok: false, kind: 'rejected', error: `server rejected the message: ${r.error}`, latencyMs };
-  return { ok: false, kind: 'bad-reply', error: `not an amr reply: ${JSON.stringify(r.text)}`, latencyMs };
+  if (r.kind === 'err') {
+    const reason = printable(r.error, 200);
+    return { ok: false, kind: 'rejected', error: `server rejected the message: ${reason}`, reason, latencyMs };
+  }
+  return { ok: false, kind: 'bad-reply', error: `not an amr reply: ${printable(r.text)}`, latencyMs };
 }
 
 async function resolve(host: string): Promise<{ address: string; family: 4 | 6 }> {

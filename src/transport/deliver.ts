@@ -3,19 +3,23 @@
  * failover across [server] urls, and alerts/heartbeats over the auxiliary channels
  * when HTTPS fails. A message leaves the spool only on the server's acknowledgement.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Config } from '../config/types.js';
 import { redactText, secretsOf } from '../config/redact.js';
 import { AGENT_VERSION } from '../version.js';
 import {
   AGENT_READINGS_PER_MESSAGE, auxOverhead, buildMessage, encodeAuxPacket, encodeBody, httpHeaders, UDP_MAX_BYTES, TCP_MAX_FRAME,
-  type Message, type MessageType, type WireReading,
+  type AgentStatus, type Message, type MessageType, type WireReading,
 } from '@amr/protocol';
 import { Journal, journalDir } from './journal.js';
 import { postMessage, type PostResult } from './http.js';
 import { resolveProxy } from './proxy.js';
+import { classifyRefusal, type RefusalClass } from './refusal.js';
 import { sendTcp, sendUdp, type AuxResult } from './aux.js';
+import { clampReading, MESSAGE_MAX_GZIP, MESSAGE_MAX_JSON } from './limits.js';
 import { Spool, spoolDir, type RetryState, type SpoolEntry } from './spool.js';
 import { contextOf, normalizeOutgoing, toWireReading, type MessageContext, type Outgoing } from './wire.js';
 import type { Reading } from '../reading/types.js';
@@ -55,12 +59,12 @@ export function requireSendable(config: Config): void {
 }
 
 /** Build the messages for these readings: billing readings in chunks, alerts packed to fit one UDP datagram. */
-export function buildMessages(ctx: MessageContext, type: MessageType, items: ReadonlyArray<Reading | Outgoing>, now = new Date()): Message[] {
-  const wire = normalizeOutgoing(type, items).map((o) => toWireReading(o.reading, o.reason, ctx.privacy, ctx.key));
+export function buildMessages(ctx: MessageContext, type: MessageType, items: ReadonlyArray<Reading | Outgoing>, now = new Date(), status?: AgentStatus): Message[] {
+  const wire = normalizeOutgoing(type, items).map((o) => clampReading(toWireReading(o.reading, o.reason, ctx.privacy, ctx.key)).reading);
   if (wire.length === 0) return [];
   if (type !== 'alert') {
     const out: Message[] = [];
-    for (let i = 0; i < wire.length; i += AGENT_READINGS_PER_MESSAGE) out.push(buildMessage(ctx, type, wire.slice(i, i + AGENT_READINGS_PER_MESSAGE), now));
+    for (let i = 0; i < wire.length; i += AGENT_READINGS_PER_MESSAGE) out.push(...fitted(ctx, type, wire.slice(i, i + AGENT_READINGS_PER_MESSAGE), now, status));
     return out;
   }
   const budget = UDP_MAX_BYTES - auxOverhead(ctx.agentId);
@@ -70,11 +74,11 @@ export function buildMessages(ctx: MessageContext, type: MessageType, items: Rea
   // and its gzip size could differ by a byte or two from the one that fitted.
   let current: Message | null = null;
   for (const w of wire) {
-    const trial = buildMessage(ctx, type, [...batch, w], now);
+    const trial = withStatus(buildMessage(ctx, type, [...batch, w], now), status);
     if (current && encodeBody(trial).length > budget) {
       out.push(current);
       batch = [w];
-      current = buildMessage(ctx, type, batch, now);
+      current = withStatus(buildMessage(ctx, type, batch, now), status);
     } else {
       batch.push(w);
       current = trial;
@@ -84,9 +88,22 @@ export function buildMessages(ctx: MessageContext, type: MessageType, items: Rea
   return out;
 }
 
+function withStatus(m: Message, status: AgentStatus | undefined): Message {
+  return status ? { ...m, agentStatus: status } : m;
+}
+
+/** One message for these readings, or halves of it until each fits the collector's size limits. */
+export function fitted(ctx: MessageContext, type: MessageType, readings: WireReading[], now: Date, status?: AgentStatus): Message[] {
+  const m = withStatus(buildMessage(ctx, type, readings, now), status);
+  if (readings.length <= 1) return [m];
+  if (Buffer.byteLength(JSON.stringify(m)) <= MESSAGE_MAX_JSON && encodeBody(m).length <= MESSAGE_MAX_GZIP) return [m];
+  const half = Math.ceil(readings.length / 2);
+  return [...fitted(ctx, type, readings.slice(0, half), now, status), ...fitted(ctx, type, readings.slice(half), now, status)];
+}
+
 /** Durably spool messages for these readings (before any send). Returns them. */
-export function spoolMessage(config: Config, type: MessageType, items: ReadonlyArray<Reading | Outgoing>, transport = openTransport(config)): Message[] {
-  const messages = buildMessages(transport.ctx, type, items);
+export function spoolMessage(config: Config, type: MessageType, items: ReadonlyArray<Reading | Outgoing>, transport = openTransport(config), status?: AgentStatus): Message[] {
+  const messages = buildMessages(transport.ctx, type, items, new Date(), status);
   for (const m of messages) {
     transport.spool.add(m);
     transport.journal.write({
@@ -115,8 +132,17 @@ export interface FlushSummary {
   failed: number;
   /** Messages not tried this time (backoff, deadline, or every channel already failed in this run). */
   deferred: number;
+  /** Of those, messages not tried because the time budget ran out (the run says so in its exit code). */
+  late: number;
   dropped: number;
+  /** Messages the collector refused as never valid, set aside in spool/quarantine (one reading each). */
   quarantined: number;
+  /** Readings of those messages (the run forgets them in its state, so they count as not sent). */
+  quarantinedReadings: WireReading[];
+  /** Messages split in two after such a refusal, so that the valid readings still travel. */
+  split: number;
+  /** A refusal configuration can fix: one line saying what to change; the messages stay spooled. */
+  refusal: string | null;
   /** Messages left in the spool. */
   remaining: number;
   /** Another process holds the spool lock. */
@@ -126,26 +152,39 @@ export interface FlushSummary {
   lastError: string | null;
 }
 
+export function emptySummary(): FlushSummary {
+  return {
+    delivered: 0, duplicates: 0, failed: 0, deferred: 0, late: 0, dropped: 0, quarantined: 0, quarantinedReadings: [], split: 0,
+    refusal: null, remaining: 0, busy: false, primaryOk: null, lastError: null,
+  };
+}
+
 export async function flushSpool(config: Config, options: FlushOptions = {}, transport = openTransport(config, { forSending: true })): Promise<FlushSummary> {
   const now = options.now ?? Date.now;
   const { spool } = transport;
-  const summary: FlushSummary = { delivered: 0, duplicates: 0, failed: 0, deferred: 0, dropped: 0, quarantined: 0, remaining: 0, busy: false, primaryOk: null, lastError: null };
-  const release = spool.lock();
+  const summary = emptySummary();
+  // A delivery is bounded by the run's time budget; a lock older than twice that is a dead deliverer's.
+  const release = spool.lock(2 * config.schedule.time_budget + 10 * 60_000, now);
   if (!release) return { ...summary, busy: true, remaining: spool.list().length };
   try {
     summary.dropped = spool.enforceLimits(config.spool.max_mb * 1024 * 1024, config.spool.max_age, now()).length;
     const state = spool.readState();
-    const entries = spool.list();
-    const live = new Set(entries.map((e) => e.message.messageId));
+    const queue = spool.list();
+    const live = new Set(queue.map((e) => e.message.messageId));
     for (const id of Object.keys(state)) if (!live.has(id)) delete state[id];
     // Once a channel failed on every server in this run, later messages do not wait on it again.
     const down = { http: false, aux: false };
-    for (const entry of entries) {
+    for (let i = 0; i < queue.length; i++) {
+      const entry = queue[i]!;
       const id = entry.message.messageId;
       const st = state[id];
       const auxAllowed = entry.message.type !== 'readings';
-      if ((options.deadline && now() >= options.deadline)
-        || (!options.force && st && st.nextAt > now())
+      if (options.deadline && now() >= options.deadline) {
+        summary.deferred++;
+        summary.late++;
+        continue;
+      }
+      if ((!options.force && st && st.nextAt > now())
         || (down.http && (!auxAllowed || down.aux))) {
         summary.deferred++;
         continue;
@@ -156,14 +195,29 @@ export async function flushSpool(config: Config, options: FlushOptions = {}, tra
         delete state[id];
         summary.delivered++;
         if (r.duplicate) summary.duplicates++;
-      } else if (r.rejected) {
-        spool.quarantine(entry.file, `every collector rejected it: ${r.error}`);
+      } else if (r.refused?.kind === 'invalid') {
         delete state[id];
-        summary.quarantined++;
+        if (entry.message.readings.length > 1) {
+          // Halves go right after this one: the valid readings travel, the bad one is narrowed down.
+          queue.splice(i + 1, 0, ...splitEntry(transport, entry, r.refused.why));
+          summary.split++;
+        } else {
+          spool.quarantine(entry.file, r.refused.why, entry.message);
+          summary.quarantined++;
+          summary.quarantinedReadings.push(...entry.message.readings);
+        }
       } else {
         summary.failed++;
         summary.lastError = r.error;
-        state[id] = nextRetry(st, r.error, now());
+        if (r.refused?.kind === 'config') {
+          // Fixed in config.ini, the next run delivers at once: no backoff for this.
+          summary.refusal ??= r.refused.hint;
+          state[id] = { attempts: (st?.attempts ?? 0) + 1, nextAt: now(), lastError: r.error };
+          down.http = true;
+          down.aux = true;
+        } else {
+          state[id] = nextRetry(st, r.error, now());
+        }
       }
       spool.writeState(state);
       if (r.httpOk !== null) summary.primaryOk = summary.primaryOk === true || r.httpOk;
@@ -175,21 +229,46 @@ export async function flushSpool(config: Config, options: FlushOptions = {}, tra
   }
 }
 
+/** Replace a refused message by two halves (new ids: the refused one was never stored), spooled before it goes. */
+function splitEntry(t: Transport, entry: SpoolEntry, why: string): SpoolEntry[] {
+  const m = entry.message;
+  const half = Math.ceil(m.readings.length / 2);
+  const parts = [m.readings.slice(0, half), m.readings.slice(half)].map((readings) => ({ ...m, messageId: randomUUID(), readings }));
+  const out = parts.map((message) => {
+    const file = t.spool.add(message);
+    return { file, path: join(t.spool.dir, file), bytes: Buffer.byteLength(JSON.stringify(message)), message };
+  });
+  t.spool.remove(entry);
+  t.journal.write({
+    channel: 'spool', server: null, proxy: null, type: m.type, messageIds: [m.messageId, ...out.map((e) => e.message.messageId)],
+    bytes: entry.bytes, result: 'spooled', latencyMs: null, error: `split in two after the collector refused it (${why})`,
+  });
+  return out;
+}
+
 export function nextRetry(prev: RetryState | undefined, error: string | null, now: number): RetryState {
   const attempts = (prev?.attempts ?? 0) + 1;
   const step = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempts - 1));
   return { attempts, nextAt: now + Math.round(step * (0.5 + Math.random() * 0.5)), lastError: error };
 }
 
-interface OneResult { acked: boolean; duplicate: boolean; rejected: boolean; error: string | null; httpOk: boolean | null }
+interface OneResult { acked: boolean; duplicate: boolean; refused: RefusalClass | null; error: string | null; httpOk: boolean | null }
+
+/** The message as this agent sends it now: a customer code or agent id fixed in config.ini applies to what waits in the spool. */
+function asConfigured(m: Message, ctx: MessageContext): Message {
+  return m.customer === ctx.customer && m.agentId === ctx.agentId ? m : { ...m, customer: ctx.customer, agentId: ctx.agentId };
+}
 
 async function deliverOne(t: Transport, entry: SpoolEntry, down: { http: boolean; aux: boolean }, options: FlushOptions): Promise<OneResult> {
   const { config, journal, ctx } = t;
-  const m = entry.message;
+  const m = asConfigured(entry.message, ctx);
   const body = encodeBody(m);
+  const who = { agentId: ctx.agentId, customer: ctx.customer };
   let lastError: string | null = null;
   let httpOk: boolean | null = null;
-  let rejections = 0;
+  let invalid = 0;
+  let configRefusal: RefusalClass | null = null;
+  let invalidWhy = '';
   if (!down.http) {
     httpOk = false;
     for (const server of config.server.urls) {
@@ -204,15 +283,18 @@ async function deliverOne(t: Transport, entry: SpoolEntry, down: { http: boolean
         messageIds: [m.messageId], bytes: body.length, result: r.ok ? (r.duplicate ? 'duplicate' : 'ok') : 'error',
         latencyMs: r.latencyMs, ...(r.status !== undefined ? { status: r.status } : {}), error: r.ok ? null : r.error,
       });
-      if (r.ok) return { acked: true, duplicate: r.duplicate, rejected: false, error: null, httpOk: true };
+      if (r.ok) return { acked: true, duplicate: r.duplicate, refused: null, error: null, httpOk: true };
       lastError = `${server}: ${r.error}`;
-      // 400 (malformed) and 413 (too large) will never change on retry; anything else might.
-      if (r.kind === 'http-status' && (r.status === 400 || r.status === 413)) rejections++;
+      // Only the collector's own JSON refusal counts; an HTML 400 from a proxy or portal is retried.
+      const cls = r.refusal ? classifyRefusal(r.status ?? null, r.refusal, who) : null;
+      if (cls?.kind === 'invalid') { invalid++; invalidWhy = cls.why; }
+      if (cls?.kind === 'config') configRefusal ??= cls;
     }
-    if (rejections === config.server.urls.length) return { acked: false, duplicate: false, rejected: true, error: lastError, httpOk };
+    if (invalid === config.server.urls.length) return { acked: false, duplicate: false, refused: { kind: 'invalid', why: invalidWhy }, error: lastError, httpOk };
+    if (configRefusal) return { acked: false, duplicate: false, refused: configRefusal, error: lastError, httpOk };
     down.http = true;
   }
-  if (m.type === 'readings' || down.aux) return { acked: false, duplicate: false, rejected: false, error: lastError, httpOk };
+  if (m.type === 'readings' || down.aux) return { acked: false, duplicate: false, refused: null, error: lastError, httpOk };
   let tried = false;
   for (const server of config.server.urls) {
     const host = new URL(server).hostname;
@@ -230,12 +312,16 @@ async function deliverOne(t: Transport, entry: SpoolEntry, down: { http: boolean
         channel, server: `${host}:${port}`, proxy: null, type: m.type, messageIds: [m.messageId], bytes: packet.length,
         result: r.ok ? (r.duplicate ? 'duplicate' : 'ok') : 'error', latencyMs: r.latencyMs, error: r.ok ? null : r.error,
       });
-      if (r.ok) return { acked: true, duplicate: r.duplicate, rejected: false, error: null, httpOk };
+      if (r.ok) return { acked: true, duplicate: r.duplicate, refused: null, error: null, httpOk };
       lastError = `${channel} ${host}:${port}: ${r.error}`;
+      if (r.kind === 'rejected') {
+        const cls = classifyRefusal(null, { error: r.reason, code: null }, who);
+        if (cls?.kind === 'config') configRefusal ??= cls;
+      }
     }
   }
   if (tried) down.aux = true;
-  return { acked: false, duplicate: false, rejected: false, error: lastError, httpOk };
+  return { acked: false, duplicate: false, refused: configRefusal, error: lastError, httpOk };
 }
 
 /** For `amr read --send`-like use: spool these readings, then deliver everything spooled. */

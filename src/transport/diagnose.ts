@@ -14,7 +14,8 @@ import { gzipSync } from 'node:zlib';
 import { encodeAuxPacket, httpHeaders } from '@amr/protocol';
 import { classify, postMessage, type Lookup } from './http.js';
 import { explainProxy, type ProxyChoice, type ProxyDeps } from './proxy.js';
-import { sendTcp, sendUdp } from './aux.js';
+import { sendTcp, sendUdp, type AuxResult } from './aux.js';
+import { classifyRefusal } from './refusal.js';
 import type { Transport } from './deliver.js';
 
 const systemLookup: Lookup = (host) => dnsLookup(host);
@@ -180,7 +181,9 @@ async function diagnoseEndpoint(t: Transport, server: string, options: DiagnoseO
     const body = probeBody(ctx.agentId);
     const r = await postMessage({ server, body, headers: httpHeaders(ctx.agentId, ctx.key, body), proxy, ca: t.ca, timeoutMs: timeout, messageId: 'probe', lookup: options.lookup });
     const error = r.ok ? '' : r.error;
-    if (!r.ok && r.kind === 'http-status' && r.status === 400) {
+    const refusal = !r.ok && r.refusal ? classifyRefusal(r.status ?? null, r.refusal, { agentId: ctx.agentId, customer: ctx.customer }) : null;
+    if (!r.ok && r.kind === 'http-status' && r.status === 400 && refusal?.kind === 'invalid') {
+      // The probe is an empty body on purpose: the collector's own JSON refusal of it proves key, id and clock.
       step('http', 'ok', `collector answered and accepted the agent key (probe rejected as expected: ${error.replace(/^HTTP 400: /, '')})`);
       rep.primaryOk = true;
     } else if (r.ok) {
@@ -188,9 +191,7 @@ async function diagnoseEndpoint(t: Transport, server: string, options: DiagnoseO
       rep.primaryOk = true;
     } else {
       step('http', 'fail', error);
-      if (r.kind === 'http-status' && r.status === 401 && /signature/.test(error)) actions.push(`the collector at ${host} rejects this agent's signature: agent_key in config.ini [server] is wrong; ask your dealer for it`);
-      else if (r.kind === 'http-status' && r.status === 401 && /unknown agent/.test(error)) actions.push(`the collector at ${host} does not know agent id "${ctx.agentId}": ask your dealer to enroll it (amr-collector enroll)`);
-      else if (r.kind === 'http-status' && r.status === 401 && /stale/.test(error)) actions.push(`this PC's clock is more than 5 minutes off: set the time (NTP)`);
+      if (refusal?.kind === 'config') actions.push(`the collector at ${host} refuses this agent: ${refusal.hint}`);
       else if (r.kind === 'http-status' && r.status === 404) actions.push(`no collector at ${server}: check the path in config.ini [server] urls`);
       else if (r.kind === 'timeout') actions.push(`the collector at ${host} does not answer in ${timeout / 1000}s: tell your dealer, or raise config.ini [server] timeout`);
       else actions.push(`the collector at ${server} answers wrongly (${error}): a proxy or captive portal may be in the way; tell your dealer`);
@@ -202,7 +203,11 @@ async function diagnoseEndpoint(t: Transport, server: string, options: DiagnoseO
   const auxReq = { host: address, packet: probe, key: ctx.key, messageId: 'probe' };
   if (config.server.tcp_port > 0) {
     const r = await sendTcp({ ...auxReq, port: config.server.tcp_port }, Math.min(timeout, 5000));
-    if (r.ok || r.kind === 'rejected') step('aux-tcp', 'ok', `TCP ${config.server.tcp_port} answered`);
+    const refused = auxRefusal(r, ctx);
+    if (refused) {
+      step('aux-tcp', 'fail', `TCP ${config.server.tcp_port} answered but refuses this agent: ${r.ok ? '' : r.error}`);
+      actions.push(`the collector's TCP ${config.server.tcp_port} refuses this agent: ${refused}`);
+    } else if (r.ok || r.kind === 'rejected') step('aux-tcp', 'ok', `TCP ${config.server.tcp_port} answered and accepted the agent key`);
     else {
       step('aux-tcp', 'warn', r.error.startsWith('TCP') ? r.error : `TCP ${config.server.tcp_port}: ${r.error}`);
       actions.push(`optional: allow outbound TCP ${config.server.tcp_port} to ${host} (auxiliary channel for alerts when HTTPS is blocked)`);
@@ -210,12 +215,23 @@ async function diagnoseEndpoint(t: Transport, server: string, options: DiagnoseO
   }
   for (const udpPort of config.server.udp_ports) {
     const r = await sendUdp({ ...auxReq, port: udpPort }, options.udpWaits ?? [1000, 2000]);
-    if (r.ok || r.kind === 'rejected') step('aux-udp', 'ok', `UDP ${udpPort} answered`);
+    const refused = auxRefusal(r, ctx);
+    if (refused) {
+      step('aux-udp', 'fail', `UDP ${udpPort} answered but refuses this agent: ${r.ok ? '' : r.error}`);
+      actions.push(`the collector's UDP ${udpPort} refuses this agent: ${refused}`);
+    } else if (r.ok || r.kind === 'rejected') step('aux-udp', 'ok', `UDP ${udpPort} answered and accepted the agent key`);
     else {
       step('aux-udp', 'warn', `UDP ${udpPort}: ${r.error}`);
       actions.push(`optional: allow outbound UDP ${udpPort} to ${host} (emergency channel for alerts)`);
     }
   }
-  if (!rep.primaryOk && actions.length === 0) actions.push(`HTTPS to ${server} does not work; see the steps above`);
+  if (!rep.primaryOk && actions.length === 0) actions.push(`${url.protocol === 'http:' ? 'HTTP' : 'HTTPS'} to ${server} does not work; see the steps above`);
   return rep;
+}
+
+/** An auxiliary ERR that configuration can fix (unknown agent, key, clock) is a refusal, not "answered". */
+function auxRefusal(r: AuxResult, ctx: { agentId: string; customer: string }): string | null {
+  if (r.ok || r.kind !== 'rejected') return null;
+  const cls = classifyRefusal(null, { error: r.reason, code: null }, ctx);
+  return cls?.kind === 'config' ? cls.hint : null;
 }

@@ -46,7 +46,21 @@ function callbackLookup(lookup: Lookup) {
 
 export type PostResult =
   | { ok: true; duplicate: boolean; status: number; latencyMs: number }
-  | { ok: false; kind: FailureKind; error: string; status?: number; latencyMs: number; code?: string };
+  | { ok: false; kind: FailureKind; error: string; status?: number; latencyMs: number; code?: string; refusal?: Refusal };
+
+/** The collector's own JSON refusal (`{"ok":false,"error":…,"code":…}`); an HTML page from a proxy or WAF is not one. */
+export interface Refusal { error: string; code: string | null }
+
+export function parseRefusal(text: string, contentType: string | undefined): Refusal | null {
+  if (!/json/i.test(contentType ?? '')) return null;
+  try {
+    const j = JSON.parse(text) as { ok?: unknown; error?: unknown; code?: unknown };
+    if (j?.ok !== false || typeof j.error !== 'string') return null;
+    return { error: j.error.slice(0, 300), code: typeof j.code === 'string' ? j.code.slice(0, 40) : null };
+  } catch {
+    return null;
+  }
+}
 
 export function messagesUrl(server: string): string {
   return server.replace(/\/+$/, '') + '/v1/messages';
@@ -96,7 +110,11 @@ export async function postMessage(req: PostRequest): Promise<PostResult> {
     const latencyMs = Date.now() - started;
     const text = res.body.toString('utf8');
     if (res.statusCode !== 200) {
-      return { ok: false, kind: 'http-status', status: res.statusCode, latencyMs, error: describeStatus(res.statusCode, text, res.headers.location) };
+      const refusal = parseRefusal(text, res.headers['content-type']);
+      return {
+        ok: false, kind: 'http-status', status: res.statusCode, latencyMs, error: describeStatus(res.statusCode, text, res.headers.location, refusal),
+        ...(refusal ? { refusal } : {}),
+      };
     }
     let reply: unknown;
     try { reply = JSON.parse(text); } catch { reply = null; }
@@ -114,20 +132,21 @@ export async function postMessage(req: PostRequest): Promise<PostResult> {
   }
 }
 
-function describeStatus(status: number, text: string, location: string | undefined): string {
-  let detail = '';
+function describeStatus(status: number, text: string, location: string | undefined, refusal: Refusal | null): string {
+  if (status >= 300 && status < 400) return `HTTP ${status} redirect to ${printable(location ?? '?')} (a captive portal or a moved collector; put the right URL in [server] urls)`;
+  if (refusal) return `HTTP ${status}: ${printable(refusal.error, 200)}`;
   try {
     const j = JSON.parse(text) as { error?: unknown };
-    if (typeof j.error === 'string') detail = j.error;
-  } catch { detail = printable(text); }
-  if (status >= 300 && status < 400) return `HTTP ${status} redirect to ${location ?? '?'} (a captive portal or a moved collector; put the right URL in [server] urls)`;
-  return `HTTP ${status}${detail ? `: ${detail}` : ''}`;
+    if (typeof j.error === 'string') return `HTTP ${status}: ${printable(j.error, 200)}`;
+  } catch { /* not JSON */ }
+  // Not the collector's JSON: a proxy, firewall or captive portal answered in its place.
+  return `HTTP ${status} from something that is not the collector (a proxy, firewall, load balancer or captive portal?): ${printable(text)}`;
 }
 
 /** First bytes of a reply, safe to print. */
-export function printable(text: string): string {
+export function printable(text: string, max = 80): string {
   const t = text.replace(/[^\x20-\x7e]+/g, ' ').trim();
-  return t.length > 80 ? `${t.slice(0, 80)}…` : t || '(empty)';
+  return t.length > max ? `${t.slice(0, max)}…` : t || '(empty)';
 }
 
 const TLS_CODES: Record<string, string> = {

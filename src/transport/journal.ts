@@ -3,7 +3,8 @@
  * customer's IT can see exactly what the agent sent, where, through which proxy, and
  * what happened. Rotates by size; `amr monitor` reads it. Never holds a secret.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { renameRetrying } from '../durable-file.js';
 import { join } from 'node:path';
 
 export type Channel = 'https' | 'http' | 'tcp' | 'udp' | 'spool';
@@ -57,9 +58,9 @@ export class Journal {
     if (!existsSync(current) || statSync(current).size < this.maxBytes) return;
     rmSync(rotated(this.dir, KEEP - 1), { force: true });
     for (let i = KEEP - 2; i >= 1; i--) {
-      if (existsSync(rotated(this.dir, i))) renameSync(rotated(this.dir, i), rotated(this.dir, i + 1));
+      if (existsSync(rotated(this.dir, i))) renameRetrying(rotated(this.dir, i), rotated(this.dir, i + 1));
     }
-    renameSync(current, rotated(this.dir, 1));
+    renameRetrying(current, rotated(this.dir, 1));
   }
 }
 

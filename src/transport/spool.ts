@@ -8,12 +8,11 @@
  * so a later reading still carries every page an older dropped one did. Messages older
  * than [spool] max_age are dropped. Every drop is journaled.
  */
-import {
-  closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync,
-  renameSync, rmSync, statSync, unlinkSync, writeSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkMessage, type Message, type MessageType } from '@amr/protocol';
+import { fsyncDir, renameRetrying, writeFileDurable } from '../durable-file.js';
+import { acquireLock } from '../schedule/lock.js';
 import type { Journal } from './journal.js';
 
 /** Send order: alerts first, then billing readings, then heartbeats. */
@@ -27,28 +26,6 @@ export interface RetryState { attempts: number; nextAt: number; lastError: strin
 
 export function spoolDir(dataDir: string): string {
   return join(dataDir, 'spool');
-}
-
-/** Write `data` to `path` so that a crash leaves the old file or the new one, never half. */
-export function writeFileDurable(path: string, data: string | Buffer): void {
-  const dir = join(path, '..');
-  const tmp = join(dir, `.tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  fsyncDir(dir);
-}
-
-function fsyncDir(dir: string): void {
-  // Makes the rename itself durable; not possible on Windows, where rename is already journaled by NTFS.
-  if (process.platform === 'win32') return;
-  const fd = openSync(dir, 'r');
-  try { fsyncSync(fd); } finally { closeSync(fd); }
 }
 
 export class Spool {
@@ -108,14 +85,29 @@ export class Spool {
     } catch { /* gone already */ }
   }
 
-  quarantine(file: string, why: string): void {
+  /** Set a damaged file aside (unreadable), or a message the collector refuses as never valid (`refused`). */
+  quarantine(file: string, why: string, refused: Message | null = null): void {
     try {
       mkdirSync(this.quarantineDir, { recursive: true, mode: 0o700 });
-      renameSync(join(this.dir, file), join(this.quarantineDir, file));
+      renameRetrying(join(this.dir, file), join(this.quarantineDir, file));
     } catch { /* already moved by another process */ }
-    const msg = `spool file ${file} is damaged (${why}); moved to ${this.quarantineDir}`;
-    process.stderr.write(`amr: warning: ${msg}\n`);
-    this.journal?.write({ channel: 'spool', server: null, proxy: null, type: null, messageIds: [], bytes: 0, result: 'quarantined', latencyMs: null, error: msg });
+    const msg = refused
+      ? `message ${refused.messageId} (${refused.readings.length} reading(s)) refused by the collector as invalid (${why}); kept in ${this.quarantineDir}`
+      : `spool file ${file} is damaged (${why}); moved to ${this.quarantineDir}`;
+    if (!refused) process.stderr.write(`amr: warning: ${msg}\n`);
+    this.journal?.write({
+      channel: 'spool', server: null, proxy: null, type: refused?.type ?? null, messageIds: refused ? [refused.messageId] : [],
+      bytes: 0, result: 'quarantined', latencyMs: null, error: msg,
+    });
+  }
+
+  /** Files set aside in the quarantine folder (what `amr status`, `amr send --dry-run` and runs report). */
+  quarantined(): string[] {
+    try {
+      return readdirSync(this.quarantineDir).filter((f) => f.endsWith('.json')).sort();
+    } catch {
+      return [];
+    }
   }
 
   /** Remove an acknowledged message. */
@@ -176,35 +168,21 @@ export class Spool {
   }
 
   /** One deliverer at a time; a lock left by a killed process is taken over. Returns a release function or null if busy. */
-  lock(): (() => void) | null {
+  /**
+   * One deliverer at a time. The lock says who holds it; a lock of a dead process, one
+   * older than `staleAfterMs` (a delivery is bounded by the run's time budget), or an
+   * unreadable one is taken over. Returns a release function, or null while a live deliverer holds it.
+   */
+  lock(staleAfterMs = 3_600_000, now: () => number = Date.now): (() => void) | null {
     this.ensure();
-    const path = join(this.dir, '.lock');
-    for (let i = 0; i < 2; i++) {
-      try {
-        const fd = openSync(path, 'wx', 0o600);
-        writeSync(fd, String(process.pid));
-        closeSync(fd);
-        return () => { try { unlinkSync(path); } catch { /* ignore */ } };
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-        const pid = Number(readFileSafe(path));
-        if (pid > 0 && pid !== process.pid && alive(pid)) return null;
-        rmSync(path, { force: true });
-      }
+    const r = acquireLock(join(this.dir, '.lock'), { staleAfterMs, now });
+    if (!r.acquired) return null;
+    if (r.recovered) {
+      this.journal?.write({
+        channel: 'spool', server: null, proxy: null, type: null, messageIds: [], bytes: 0, result: 'deferred', latencyMs: null,
+        error: `took over a stale spool lock${r.recovered.holder ? ` of process ${r.recovered.holder.pid}` : ''}: ${r.recovered.why}`,
+      });
     }
-    return null;
-  }
-}
-
-function readFileSafe(path: string): string {
-  try { return readFileSync(path, 'utf8').trim(); } catch { return ''; }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    return () => r.lock.release();
   }
 }

@@ -185,7 +185,9 @@ describe('amr run cycle', () => {
     expect(first.readings).toHaveLength(3);
     expect(first.unread).toHaveLength(1);
     expect(first.notes.join(' ')).toMatch(/time budget spent: 1 device\(s\) left for the next run/);
-    expect(first.exitCode).toBe(RUN_EXIT.ok);
+    // Devices left unread: the run says so (exit 3), it does not report plain success.
+    expect(first.exitCode).toBe(RUN_EXIT.unreachable);
+    expect(first.delivery?.delivered).toBe(1);
     clock += 4 * 3_600_000;
     const second = await runCycle(cfg, { now, readHost, discover: noDiscovery });
     expect(second.hosts[0]).toBe(first.unread[0]);

@@ -85,16 +85,21 @@ describe('amr send', () => {
     expect(r.stderr).toMatch(/\[server\] agent_key is not set/);
   });
 
-  test('--dry-run: shows the message with secrets hidden, diagnoses, exit 0 when HTTPS works; nothing sent', async () => {
+  test('--dry-run: the report for IT first, a spool summary, the messages only with --all (secrets hidden); nothing sent', async () => {
     const server = await collector();
     const { data, file, config } = setup([server.url], { snmp: { communities: 'c0mmunity-s3cret' }, proxy: { url: 'none', user: 'bob', password: 'pr0xy-pw' } });
     const [m] = spoolMessage(config, 'readings', [sampleReading()]);
     const r = await amr(['send', '--dry-run', '-c', file]).done;
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(m!.messageId);
-    expect(r.stdout).toContain('"serial": "E700000001"');
-    expect(r.stdout).toContain('x-amr-signature: v1=');
+    expect(r.stdout.split('\n')[0]).toBe('Report: the primary channel (HTTPS) works');
+    expect(r.stdout).toMatch(/readings: 1 message\(s\), 1 reading\(s\), \d+ bytes, oldest /);
+    expect(r.stdout).not.toContain('"serial"');
+    expect(r.stdout).not.toContain('amr read --send');
+    const all = await amr(['send', '--dry-run', '--all', '-c', file]).done;
+    expect(all.stdout).toContain(m!.messageId);
+    expect(all.stdout).toContain('"serial": "E700000001"');
+    for (const s of [AGENT_KEY, 'c0mmunity-s3cret', 'pr0xy-pw']) expect(all.stdout).not.toContain(s);
     expect(r.stdout).toMatch(/ok\s+tls\s+certificate for good/);
     expect(r.stdout).toMatch(/ok\s+http\s+collector answered and accepted the agent key/);
     expect(r.stdout).toContain('the primary channel (HTTPS) works');

@@ -59,10 +59,10 @@ test.each([
 test('wrong agent key and unknown agent id are told apart', async () => {
   const s = await collector();
   const d1 = await run(s.url, { agent_key: 'wrong-key' });
-  expect(d1.actions[0]).toMatch(/agent_key in config.ini \[server\] is wrong/);
+  expect(d1.actions[0]).toMatch(/\[server\] agent_key differs from the key the dealer enrolled/);
   const config = makeConfig({ agent: { id: 'someone-else' }, server: { urls: s.url, ca_file: pki.caFile, timeout: '1s' } });
   const d2 = await diagnose(openTransport(config));
-  expect(d2.actions[0]).toMatch(/does not know agent id "someone-else"/);
+  expect(d2.actions[0]).toMatch(/does not know agent "someone-else": set \[agent\] id/);
 });
 
 test('blocked auxiliary channels are reported as optional actions; HTTPS still counts', async () => {

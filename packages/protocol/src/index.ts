@@ -9,7 +9,7 @@ export {
 } from './limits.js';
 export {
   buildMessage, checkMessage, MESSAGE_FIELDS, READING_FIELDS, IDENTITY_FIELDS, SUPPLY_FIELDS, ALERT_FIELDS,
-  type Message, type MessageHeader, type WireReading, type WireIdentity, type WireCounter, type WireSupply, type WireAlert, type WireFlag,
+  type AgentStatus, type Message, type MessageHeader, type WireReading, type WireIdentity, type WireCounter, type WireSupply, type WireAlert, type WireFlag,
 } from './message.js';
 export { parseMessage, SchemaError, type ReceivedMessage, type ReceivedReading, type ReceivedSupply, type ReceivedAlert } from './parse.js';
 export { signature, signatureMatches, ackSignature } from './sign.js';

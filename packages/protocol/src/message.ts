@@ -48,12 +48,20 @@ export interface Message {
   agentVersion: string;
   createdAt: string;
   readings: WireReading[];
+  /** Optional: the sending agent's own health when the message was made (docs/protocol.md). */
+  agentStatus?: AgentStatus;
+}
+
+/** The agent's backlog and how its previous run ended, for the dealer's agents page. */
+export interface AgentStatus {
+  spool: { messages: number; bytes: number; oldest: string | null; quarantined: number };
+  lastRun: { finishedAt: string; outcome: string; exitCode: number } | null;
 }
 
 type Keys<T> = { [K in keyof Required<T>]: true };
 const keys = <T>(k: Keys<T>): Array<keyof T & string> => Object.keys(k) as Array<keyof T & string>;
 /** The field names, in document order (docs/protocol.md is checked against them). */
-export const MESSAGE_FIELDS = keys<Message>({ protocol: true, type: true, messageId: true, agentId: true, customer: true, agentVersion: true, createdAt: true, readings: true });
+export const MESSAGE_FIELDS = keys<Omit<Message, 'agentStatus'>>({ protocol: true, type: true, messageId: true, agentId: true, customer: true, agentVersion: true, createdAt: true, readings: true });
 export const READING_FIELDS = keys<WireReading>({
   host: true, readAt: true, ok: true, error: true, reason: true, identity: true, status: true,
   counters: true, extraCounters: true, supplies: true, alerts: true, flags: true, profile: true,
