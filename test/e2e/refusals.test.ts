@@ -108,7 +108,7 @@ describe('a refusal configuration can fix', () => {
       headers: { 'content-encoding': 'gzip', 'x-amr-agent': 'front-pc', 'x-amr-timestamp': String(ts), 'x-amr-signature': signature(key, ts, body) },
     });
     const refusal = parseRefusal(await res.text(), res.headers.get('content-type') ?? undefined);
-    expect(refusal?.code).toBe('stale-timestamp');
+    expect(refusal?.code).toBe('clock_skew');
     expect(classifyRefusal(res.status, refusal!, { agentId: 'front-pc', customer: 'ACME-0001' })).toEqual({
       kind: 'config', hint: expect.stringMatching(/clock is more than 5 minutes off/),
     });
