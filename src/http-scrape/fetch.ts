@@ -51,18 +51,46 @@ function kb(n: number): string {
   return `${Math.round(n / 1024)} KB`;
 }
 
-/** GET one page. Never throws. */
-export function fetchPage(url: string, o: FetchOptions): Promise<FetchOk | FetchFail> {
+/**
+ * GET one page. Never throws. The [web] password is never sent first: the page is asked
+ * for without it, and only when the printer itself (the host first asked, whatever page it
+ * redirected to on that host) answers 401 with a Basic challenge is it asked again with the
+ * credentials, once. A printer that asks for nothing never sees them; nor does any other host.
+ */
+export async function fetchPage(url: string, o: FetchOptions): Promise<FetchOk | FetchFail> {
+  const started = Date.now();
+  const first = await fetchOnce(url, o, null);
+  if (first.ok) return first;
+  const { challenge, ...fail } = first;
+  if (!challenge || !o.user || new URL(challenge.url).hostname !== new URL(url).hostname) return fail;
+  if (!/(^|[\s,])basic\b/i.test(challenge.schemes)) {
+    return { ...fail, note: `page asks for ${challenge.schemes.split(/[\s,]/)[0] || 'an unknown'} authentication, which amr does not do; turn web off for this device` };
+  }
+  const auth = `Basic ${Buffer.from(`${o.user}:${o.password ?? ''}`, 'utf8').toString('base64')}`;
+  const second = await fetchOnce(challenge.url, o, auth);
+  const ms = Date.now() - started;
+  if (second.ok) return { ...second, ms };
+  const { challenge: _again, ...failed } = second;
+  return { ...failed, ms };
+}
+
+interface FetchOnceFail extends FetchFail {
+  /** A 401's URL and WWW-Authenticate schemes: fetchPage decides whether to answer it. */
+  challenge?: { url: string; schemes: string };
+}
+
+function fetchOnce(url: string, o: FetchOptions, authorization: string | null): Promise<FetchOk | FetchOnceFail> {
   const started = Date.now();
   const origin = new URL(url);
   return new Promise((resolve) => {
     let bytes = 0;
     let status: number | null = null;
     let contentType: string | undefined;
+    let wwwAuthenticate = '';
     let finalUrl = url;
     const chunks: Buffer[] = [];
     let done = false;
-    const finish = (r: FetchOk | FetchFail) => {
+    const finish = (r: FetchOk | FetchOnceFail) => {
       if (done) return;
       done = true;
       resolve(r);
@@ -81,9 +109,10 @@ export function fetchPage(url: string, o: FetchOptions): Promise<FetchOk | Fetch
       maxRedirects: o.maxRedirects,
       decompress: true,
       https: { rejectUnauthorized: false },
-      username: o.user ?? '',
-      password: o.password ?? '',
-      headers: { 'user-agent': 'amr (printer monitoring; read-only)', accept: '*/*', ...(o.headers ?? {}) },
+      headers: {
+        'user-agent': 'amr (printer monitoring; read-only)', accept: '*/*', ...(o.headers ?? {}),
+        ...(authorization ? { authorization } : {}),
+      },
       hooks: {
         beforeRedirect: [
           (next) => {
@@ -101,6 +130,8 @@ export function fetchPage(url: string, o: FetchOptions): Promise<FetchOk | Fetch
       status = res.statusCode;
       finalUrl = res.url;
       contentType = res.headers['content-type'] as string | undefined;
+      const challenge = res.headers['www-authenticate'];
+      wwwAuthenticate = Array.isArray(challenge) ? challenge.join(', ') : challenge ?? '';
       const declared = Number(res.headers['content-length']);
       if (Number.isFinite(declared) && declared > o.maxBytes) {
         stream.destroy();
@@ -141,7 +172,8 @@ export function fetchPage(url: string, o: FetchOptions): Promise<FetchOk | Fetch
       const asked = new URL(url);
       const landed = new URL(finalUrl);
       if (status === 401 || status === 407) {
-        failed(o.user ? 'page refused the configured [web] user/password (HTTP 401)' : 'page asks for a login (HTTP 401); set [web] user and password, or turn web off for this device');
+        const note = o.user ? 'page refused the configured [web] user/password (HTTP 401)' : 'page asks for a login (HTTP 401); set [web] user and password, or turn web off for this device';
+        finish({ ok: false, note, status, bytes, ms, fatal: false, challenge: status === 401 && !authorization ? { url: finalUrl, schemes: wwwAuthenticate } : undefined });
         return;
       }
       if (status === 403) {

@@ -68,12 +68,38 @@ describe('bad printers', () => {
   it('credentials from config are sent (basic) and a refusal says so without echoing them', async () => {
     const { web } = await scrape({ '/counters': (q, res) => {
       if (q.headers.authorization === `Basic ${Buffer.from('admin:s3cret-pw').toString('base64')}`) html(GOOD)(q, res);
-      else { res.writeHead(401); res.end(); }
+      else { res.writeHead(401, { 'www-authenticate': 'Basic realm="printer"' }); res.end(); }
     } }, { user: 'admin', password: 's3cret-pw' });
     expect(web.values.length).toBe(4);
+    // Asked first without, then once with the credentials, after the printer's challenge.
+    expect(server!.requests.map((r) => r.headers.authorization === undefined)).toEqual([true, false]);
     const bad = await scrapeDevice(reading(), { enabled: true, timeoutMs: 800, maxBytes: 65536, baseUrl: server!.baseUrl, profiles: [PROFILE], user: 'admin', password: 'wrong-pw' });
     expect(bad.notes).toEqual([expect.stringContaining('refused the configured [web] user/password')]);
     expect(JSON.stringify(bad)).not.toContain('wrong-pw');
+  });
+
+  it('the [web] password is never sent before a 401 challenge', async () => {
+    await scrape({ '/counters': html(GOOD) }, { user: 'admin', password: 's3cret-pw' });
+    expect(server!.requests).toHaveLength(1);
+    expect(server!.requests[0]!.headers.authorization).toBeUndefined();
+  });
+
+  it('the [web] password is never sent to another host, even one a redirect names', async () => {
+    const other = await startServer('127.77.9.2', { '/counters': (_q, res) => { res.writeHead(401, { 'www-authenticate': 'Basic realm="x"' }); res.end(); } });
+    try {
+      const { web } = await scrape({ '/counters': (_q, res) => { res.writeHead(302, { location: `${other.baseUrl}/counters` }); res.end(); } }, { user: 'admin', password: 's3cret-pw' });
+      expect(web.notes).toEqual([expect.stringContaining('redirected to another host (127.77.9.2)')]);
+      expect(other.requests.every((r) => r.headers.authorization === undefined)).toBe(true);
+      expect(server!.requests.every((r) => r.headers.authorization === undefined)).toBe(true);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a challenge other than Basic gets no password and a note', async () => {
+    const { web } = await scrape({ '/counters': (_q, res) => { res.writeHead(401, { 'www-authenticate': 'Digest realm="p", nonce="1"' }); res.end(); } }, { user: 'admin', password: 's3cret-pw' });
+    expect(web.notes).toEqual([expect.stringContaining('page asks for Digest authentication, which amr does not do')]);
+    expect(server!.requests.every((r) => r.headers.authorization === undefined)).toBe(true);
   });
 
   it('redirect to a login form', async () => {
