@@ -16,14 +16,21 @@ interface WriteOptions {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** A flag an installer may pass empty (an unset MSI property): empty, 0, no, false are off. */
+function yesNo(value: string): boolean {
+  if (/^(1|yes|true)$/i.test(value.trim())) return true;
+  if (/^(0|no|false|)$/i.test(value.trim())) return false;
+  throw new UserError(`--allow-http "${value}" is not yes or no`);
+}
+
 export function registerConfigWrite(config: Command): void {
   config.command('write')
     .description('Write config.ini from an installer\'s answers (validated first; --check only validates)')
     .requiredOption('--customer <code>', 'customer code the dealer gave this site')
     .option('--url <url>', 'collector URL (repeatable or comma-separated, tried in order)', collect, [])
     .option('--agent-key <key>', 'agent key from the dealer')
-    .option('--data-dir <folder>', 'data folder, when not the default')
-    .option('--allow-http', 'allow plain http:// collector URLs')
+    .option('--data-dir <folder>', 'data folder (default: the folder of --out)')
+    .option('--allow-http [yes|no]', 'allow plain http:// collector URLs', yesNo)
     .option('--proxy <url>', 'proxy: http://host:port, system or none')
     .option('--proxy-user <user>', 'proxy user name')
     .option('--proxy-password <password>', 'proxy password')
@@ -36,7 +43,7 @@ export function registerConfigWrite(config: Command): void {
       if (!o.url.join('').trim()) throw new UserError('--url is missing: give the dealer\'s collector URL, e.g. https://s1.example.net/amr');
       if (!o.check && !o.out) throw new UserError('--out is missing: give the config.ini to write, e.g. C:\\DriverPrinter\\config.ini');
       const text = configText({
-        customer: o.customer, urls: o.url, agentKey: o.agentKey, dataDir: o.dataDir, allowHttp: o.allowHttp,
+        customer: o.customer, urls: o.url, agentKey: o.agentKey, dataDir: o.dataDir ?? (o.out ? dirname(o.out) : undefined), allowHttp: o.allowHttp,
         proxyUrl: o.proxy, proxyUser: o.proxyUser, proxyPassword: o.proxyPassword, communities: o.community, targets: o.targets,
       }, o.out);
       if (!o.agentKey) throw new UserError('--agent-key is missing: give the agent key the dealer made for this customer');
