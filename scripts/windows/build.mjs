@@ -7,3 +7,4 @@ const only = process.argv.slice(2);
 const want = (part) => !only.length || only.includes(part);
 if (want('exe') || !only.length) await buildExe();
 if (want('msi')) await (await import('./build-msi.mjs')).buildMsi();
+if (want('setup')) await (await import('./build-setup.mjs')).buildSetup();

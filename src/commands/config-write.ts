@@ -10,7 +10,7 @@ import { configText } from '../config/write.js';
 import { UserError } from '../errors.js';
 
 interface WriteOptions {
-  out?: string; check?: boolean; customer: string; url: string[]; agentKey?: string; dataDir?: string; allowHttp?: boolean;
+  out?: string; check?: boolean; customer: string; agentId?: string; url: string[]; agentKey?: string; dataDir?: string; allowHttp?: boolean;
   proxy?: string; proxyUser?: string; proxyPassword?: string; community: string[]; targets: string[];
 }
 
@@ -27,6 +27,7 @@ export function registerConfigWrite(config: Command): void {
   config.command('write')
     .description('Write config.ini from an installer\'s answers (validated first; --check only validates)')
     .requiredOption('--customer <code>', 'customer code the dealer gave this site')
+    .option('--agent-id <id>', 'agent id the dealer enrolled (default: this PC\'s name)')
     .option('--url <url>', 'collector URL (repeatable or comma-separated, tried in order)', collect, [])
     .option('--agent-key <key>', 'agent key from the dealer')
     .option('--data-dir <folder>', 'data folder (default: the folder of --out)')
@@ -43,7 +44,7 @@ export function registerConfigWrite(config: Command): void {
       if (!o.url.join('').trim()) throw new UserError('--url is missing: give the dealer\'s collector URL, e.g. https://s1.example.net/amr');
       if (!o.check && !o.out) throw new UserError('--out is missing: give the config.ini to write, e.g. C:\\DriverPrinter\\config.ini');
       const text = configText({
-        customer: o.customer, urls: o.url, agentKey: o.agentKey, dataDir: o.dataDir ?? (o.out ? dirname(o.out) : undefined), allowHttp: o.allowHttp,
+        customer: o.customer, agentId: o.agentId, urls: o.url, agentKey: o.agentKey, dataDir: o.dataDir ?? (o.out ? dirname(o.out) : undefined), allowHttp: o.allowHttp,
         proxyUrl: o.proxy, proxyUser: o.proxyUser, proxyPassword: o.proxyPassword, communities: o.community, targets: o.targets,
       }, o.out);
       if (!o.agentKey) throw new UserError('--agent-key is missing: give the agent key the dealer made for this customer');

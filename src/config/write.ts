@@ -9,6 +9,7 @@ import { parseConfig } from './load.js';
 
 export interface InstallAnswers {
   customer: string;
+  agentId?: string;
   urls: string[];
   agentKey?: string;
   dataDir?: string;
@@ -30,7 +31,7 @@ const clean = (list: string[] | undefined) => (list ?? []).flatMap((v) => v.spli
 /** The config.ini text for these answers; throws the UserError parseConfig gives for a bad value. */
 export function configText(a: InstallAnswers, file: string | null = null): string {
   const sections: Record<string, Record<string, string>> = {
-    agent: { customer: a.customer.trim(), ...(a.dataDir ? { data_dir: a.dataDir } : {}) },
+    agent: { customer: a.customer.trim(), ...(a.agentId?.trim() ? { id: a.agentId.trim() } : {}), ...(a.dataDir ? { data_dir: a.dataDir } : {}) },
     server: {
       urls: clean(a.urls).join(', '),
       ...(a.agentKey ? { agent_key: a.agentKey } : {}),
