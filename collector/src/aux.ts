@@ -1,6 +1,7 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
 import { decodeAuxPacket, encodeAck, encodeErr, frame, TCP_MAX_FRAME, UDP_MAX_BYTES } from '@amr/protocol';
+import { agentKeyBox } from './agent-keys.js';
 import type { Db } from './db/types.js';
 import { q, type Logger } from './log.js';
 import { receive, type Envelope, type Outcome } from './receive.js';
@@ -21,7 +22,7 @@ async function reply(db: Db, env: Envelope, out: Outcome): Promise<string> {
   if (out.body.ok) {
     // Signed with the agent's key so a forged ACK cannot make the agent drop a message.
     const row = await db.get<{ agent_key: string }>('SELECT agent_key FROM agents WHERE agent_id = ?', [env.agentId]);
-    return encodeAck(row!.agent_key, out.body.messageId, out.body.duplicate);
+    return encodeAck((await agentKeyBox(db)).open(row!.agent_key), out.body.messageId, out.body.duplicate);
   }
   return encodeErr(out.messageId ?? null, out.body.error);
 }

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, collectorVersion, defaultDb, int, out, withDb, type Fmt } from './cli-kit.js';
 import { configSnippet, enroll, EnrollError, rekey } from './enroll.js';
+import { agentKeyBox, KeyFileError } from './agent-keys.js';
 import { startCollector } from './index.js';
 import { countersBackwards } from './reports/backwards.js';
 import { fleet } from './reports/fleet.js';
@@ -24,10 +25,12 @@ export function program(): Command {
   const p = new Command('amr-collector')
     .description('The dealer\'s amr collector: receives agents\' readings and shows fleet, meter reads, supplies and alerts.')
     .addOption(new Option('--db <url>', 'database: sqlite:/path/file.db or postgres://user:pass@host:port/db').env('AMR_COLLECTOR_DB').default(defaultDb()))
+    .option('--key-file <file>', 'key that seals the agent keys in the database (default: beside an SQLite file; also AMR_COLLECTOR_KEY_FILE)')
     .version(collectorVersion(), '-V, --version', 'print the collector\'s version')
     .showHelpAfterError()
     .exitOverride();
   const db = () => p.opts<{ db: string }>().db;
+  const keyFile = () => p.opts<{ keyFile?: string }>().keyFile;
   const svc: CliContext = { db, withDb, out, int, usage: (m) => new CliError(m) };
   const fmtOpts = (c: Command) => c.option('--json', 'JSON output').option('--csv', 'CSV output').option('--customer <code>', 'only this customer');
 
@@ -47,7 +50,7 @@ export function program(): Command {
       try {
         c = await startCollector({
           db: db(), host: o.host, port: o.port ?? (o.cert ? 8443 : 8080), tls: o.cert ? { cert: o.cert, key: o.key! } : undefined,
-          tcpPort: o.tcpPort || undefined, udpPorts: o.udpPorts, viewToken: o.viewToken, staleHours: o.staleHours, auxOptional: true,
+          keyFile: keyFile(), tcpPort: o.tcpPort || undefined, udpPorts: o.udpPorts, viewToken: o.viewToken, staleHours: o.staleHours, auxOptional: true,
         });
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
@@ -71,7 +74,7 @@ export function program(): Command {
     .action(async (o: { customer: string; agentId?: string; url: string[]; json?: boolean }) => {
       const urls = o.url.length ? o.url : ['https://collector.example.net'];
       for (const u of urls) if (!/^https?:\/\/[^\s]+$/.test(u)) throw new CliError(`--url "${u}" is not an http(s) URL`);
-      const e = await withDb(db(), (d) => enroll(d, o.customer, o.agentId));
+      const e = await withDb(db(), async (d) => { await agentKeyBox(d, keyFile()); return enroll(d, o.customer, o.agentId); });
       if (o.json) process.stdout.write(JSON.stringify(e, null, 2) + '\n');
       else {
         process.stdout.write(configSnippet(e, urls));
@@ -84,7 +87,7 @@ export function program(): Command {
     .requiredOption('--agent-id <id>', 'the agent')
     .option('--url <url...>', 'collector URL(s) for the snippet', [])
     .action(async (o: { agentId: string; url: string[] }) => {
-      const e = await withDb(db(), (d) => rekey(d, o.agentId));
+      const e = await withDb(db(), async (d) => { await agentKeyBox(d, keyFile()); return rekey(d, o.agentId); });
       process.stdout.write(configSnippet(e, o.url.length ? o.url : ['https://collector.example.net']));
     });
 
@@ -161,7 +164,7 @@ export async function main(argv = process.argv): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    if (err instanceof CliError || err instanceof PeriodError || err instanceof EnrollError || err instanceof BillingError) {
+    if (err instanceof CliError || err instanceof PeriodError || err instanceof EnrollError || err instanceof BillingError || err instanceof KeyFileError) {
       process.stderr.write(`amr-collector: ${err.message}\n`);
       return 2;
     }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { agentKeyBox } from './agent-keys.js';
 import type { Db } from './db/types.js';
 
 export class EnrollError extends Error {}
@@ -19,12 +20,13 @@ export async function enroll(db: Db, customer: string, agentId?: string): Promis
   const id = agentId ?? `${customer.toLowerCase()}-${randomBytes(4).toString('hex')}`;
   if (!AGENT.test(id)) throw new EnrollError(`agent id "${id}" is not valid: use 1-128 letters, digits, ".", "_", ":", "@" or "-"`);
   const key = randomBytes(32).toString('base64url');
+  const sealed = (await agentKeyBox(db)).seal(key);
   const now = new Date().toISOString();
   await db.tx(async (q) => {
     await q.run('INSERT INTO customers (code, created_at) VALUES (?, ?) ON CONFLICT (code) DO NOTHING', [customer, now]);
     const taken = await q.get('SELECT customer FROM agents WHERE agent_id = ?', [id]);
     if (taken) throw new EnrollError(`agent id "${id}" is already enrolled (customer ${String(taken.customer)}); choose another --agent-id or use "rekey"`);
-    await q.run('INSERT INTO agents (agent_id, customer, agent_key, created_at) VALUES (?, ?, ?, ?)', [id, customer, key, now]);
+    await q.run('INSERT INTO agents (agent_id, customer, agent_key, created_at) VALUES (?, ?, ?, ?)', [id, customer, sealed, now]);
   });
   return { customer, agentId: id, key };
 }
@@ -34,7 +36,7 @@ export async function rekey(db: Db, agentId: string): Promise<Enrollment> {
   const key = randomBytes(32).toString('base64url');
   const row = await db.get<{ customer: string }>('SELECT customer FROM agents WHERE agent_id = ?', [agentId]);
   if (!row) throw new EnrollError(`agent "${agentId}" is not enrolled; see "amr-collector fleet" for the agents there are`);
-  await db.run('UPDATE agents SET agent_key = ?, revoked = 0 WHERE agent_id = ?', [key, agentId]);
+  await db.run('UPDATE agents SET agent_key = ?, revoked = 0 WHERE agent_id = ?', [(await agentKeyBox(db)).seal(key), agentId]);
   return { customer: row.customer, agentId, key };
 }
 

@@ -6,6 +6,7 @@ import type { Socket as UdpSocket } from 'node:dgram';
 import type { Server as TcpServer } from 'node:net';
 import { startTcp, startUdp } from './aux.js';
 import { DEFAULT_LIMITS, type IngestLimits } from './ingest.js';
+import { agentKeyBox } from './agent-keys.js';
 import { openDb } from './db/open.js';
 import type { Db } from './db/types.js';
 import { configSnippet, enroll, rekey, type Enrollment } from './enroll.js';
@@ -48,6 +49,8 @@ export interface CollectorOptions {
   staleHours?: number;
   /** What one agent may create (ingest.ts DEFAULT_LIMITS). */
   limits?: Partial<IngestLimits>;
+  /** The file holding the key that seals agent keys in the database (agent-keys.ts); default beside an SQLite file. */
+  keyFile?: string;
   /** Log and go on when an auxiliary port cannot be bound (e.g. UDP 1010 without root), instead of failing. */
   auxOptional?: boolean;
   /** Default: stderr lines; `false` for silence. */
@@ -77,6 +80,12 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
   const ownsDb = typeof opts.db === 'string';
   const db = typeof opts.db === 'string' ? await openDb(opts.db) : opts.db;
   const host = opts.host ?? '127.0.0.1';
+  try {
+    await agentKeyBox(db, opts.keyFile);
+  } catch (err) {
+    if (ownsDb) await db.close();
+    throw err;
+  }
   const limits: IngestLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const handler = httpHandler({ db, log, viewToken: opts.viewToken, staleHours: opts.staleHours, limits });
   const server: Server = opts.tls ? createHttps({ cert: pem(opts.tls.cert), key: pem(opts.tls.key) }, handler) : createHttp(handler);

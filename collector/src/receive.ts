@@ -1,4 +1,5 @@
 import { gunzipSync } from 'node:zlib';
+import { agentKeyBox } from './agent-keys.js';
 import type { Db } from './db/types.js';
 import { DEFAULT_LIMITS, ingest, LimitError, type IngestLimits } from './ingest.js';
 import { MAX_INFLATED, MAX_SKEW_SECONDS, parseMessage, SchemaError, signatureMatches, type RefusalCode } from '@amr/protocol';
@@ -56,7 +57,7 @@ export async function receive(db: Db, env: Envelope, channel: string, remote: st
   if (!agent || !env.agentId) return reject(401, 'unknown_agent', 'unknown agent', env.agentId);
   const ts = env.timestamp ?? '';
   if (!/^\d{1,12}$/.test(ts) || Math.abs(now / 1000 - Number(ts)) > MAX_SKEW_SECONDS) return reject(401, 'clock_skew', 'stale timestamp', env.agentId);
-  if (!env.signature || !signatureMatches(agent.agent_key, ts, env.body, env.signature)) return reject(401, 'bad_signature', 'bad signature', env.agentId);
+  if (!env.signature || !signatureMatches((await agentKeyBox(db)).open(agent.agent_key), ts, env.body, env.signature)) return reject(401, 'bad_signature', 'bad signature', env.agentId);
 
   let json: Buffer;
   try {

@@ -20,10 +20,14 @@ async function freePort(): Promise<number> {
 }
 
 export default async function setup(project: TestProject): Promise<() => void> {
+  // Collectors on PostgreSQL keep their agent-key file in the user's data folder by default: tests keep it in a temp folder.
+  const keyDir = mkdtempSync(join(tmpdir(), 'amr-keys-'));
+  process.env.AMR_COLLECTOR_KEY_FILE ??= join(keyDir, 'collector.key');
+  const dropKeys = () => rmSync(keyDir, { recursive: true, force: true });
   if (process.env.AMR_TEST_PG_URL) {
     project.provide('pgUrl', process.env.AMR_TEST_PG_URL);
     project.provide('pgError', null);
-    return () => undefined;
+    return dropKeys;
   }
   const dir = mkdtempSync(join(tmpdir(), 'amr-pg-'));
   try {
@@ -38,5 +42,6 @@ export default async function setup(project: TestProject): Promise<() => void> {
   return () => {
     try { execFileSync('bash', [script, 'stop', dir], { stdio: 'ignore' }); } catch { /* already gone */ }
     rmSync(dir, { recursive: true, force: true });
+    dropKeys();
   };
 }

@@ -1,7 +1,9 @@
+import { visibleControls } from '../reports/format.js';
+
 /** Tiny HTML helpers: everything from the database is escaped on the way out. */
 export function esc(v: unknown): string {
   const s = v === null || v === undefined ? '' : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v);
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return visibleControls(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 export interface HtmlColumn<T> { header: string; get: (row: T) => unknown; cls?: (row: T) => string | undefined }
