@@ -1,10 +1,10 @@
 /** A small real tmpfs (root only; CI runs as root): a disk that really fills up. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export interface SmallDisk { path: string; fill(): void; unmount(): void }
+export interface SmallDisk { path: string; fill(): void; unfill(): void; unmount(): void }
 
 export function mountTmpfs(sizeKb: number): SmallDisk {
   if (process.getuid?.() !== 0) throw new Error('a full-disk test mounts a small tmpfs and needs root (CI runs as root): run the tests as root');
@@ -18,6 +18,10 @@ export function mountTmpfs(sizeKb: number): SmallDisk {
       for (let i = 0; ; i++) {
         try { writeFileSync(join(path, `.filler-${i}`), chunk); } catch { break; }
       }
+    },
+    /** Free what fill() took. */
+    unfill() {
+      for (const f of readdirSync(path)) if (f.startsWith('.filler-')) rmSync(join(path, f), { force: true });
     },
     unmount() {
       try { execFileSync('umount', ['-l', path]); } catch { /* not mounted */ }
