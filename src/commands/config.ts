@@ -1,7 +1,7 @@
 /** `amr config show|check|sample|write`: inspect config.ini with secrets redacted. */
 import type { Command } from 'commander';
 import { loadConfig, resolveConfigPath } from '../config/load.js';
-import { configView } from '../config/redact.js';
+import { configJson, configView } from '../config/redact.js';
 import { sampleConfig } from '../config/sample.js';
 import { registerConfigWrite } from './config-write.js';
 
@@ -13,13 +13,11 @@ export function registerConfig(program: Command): void {
     .option('--json', 'print as JSON')
     .action((opts: { config?: string; json?: boolean }) => {
       const cfg = loadConfig(opts.config);
-      const view = configView(cfg);
       if (opts.json) {
-        const obj: Record<string, Record<string, string>> = {};
-        for (const s of view) obj[s.section] = Object.fromEntries(s.entries);
-        process.stdout.write(JSON.stringify({ file: cfg.file, ...obj }, null, 2) + '\n');
+        process.stdout.write(JSON.stringify({ file: cfg.file, ...configJson(cfg) }, null, 2) + '\n');
         return;
       }
+      const view = configView(cfg);
       process.stdout.write(`; effective configuration from ${cfg.file ?? 'built-in defaults (no config.ini found)'}\n`);
       for (const s of view) {
         process.stdout.write(`\n[${s.section}]\n`);

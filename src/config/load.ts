@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import ini from 'ini';
 import { UserError } from '../errors.js';
-import { parseDuration } from './duration.js';
+import { formatDuration, parseDuration } from './duration.js';
 import { defaultDataDir } from './paths.js';
 import { NAMED_SCHEMA, SCHEMA, type KeySpec, type SectionSpec } from './schema.js';
 import type { Config } from './types.js';
@@ -34,19 +34,55 @@ export function loadConfig(explicit?: string, options: { requireFile?: boolean }
     }
     return parseConfig('', null);
   }
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(`${path}: cannot read config file (${code === 'ENOENT' ? 'it does not exist' : code ?? 'error'})`);
   }
-  return parseConfig(text, path);
+  return parseConfig(decodeConfigText(bytes), path);
+}
+
+/**
+ * config.ini as text, whatever wrote it: UTF-8 with or without a BOM, or UTF-16 with a
+ * BOM (Windows PowerShell 5.1's `>` writes UTF-16 LE), little or big endian.
+ */
+export function decodeConfigText(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+    const swapped = Buffer.from(bytes.subarray(2));
+    swapped.swap16();
+    return swapped.toString('utf16le');
+  }
+  const text = bytes.toString('utf8');
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
+}
+
+/** ini keeps the last of two equal keys silently; a duplicate is more often a mistake than a wish. */
+function checkDuplicates(where: string, text: string): void {
+  let section = '';
+  const seen = new Map<string, number>();
+  text.split(/\r?\n/).forEach((line, i) => {
+    const t = line.trim();
+    if (!t || t.startsWith(';') || t.startsWith('#')) return;
+    const head = /^\[(.*)\]$/.exec(t);
+    if (head) { section = head[1]!.trim().toLowerCase(); return; }
+    const eq = t.indexOf('=');
+    const key = (eq < 0 ? t : t.slice(0, eq)).trim();
+    const id = `${section}\u0000${key}`;
+    const first = seen.get(id);
+    if (first !== undefined) {
+      throw new UserError(`${where}: [${section || '(no section)'}] ${key} is set twice, on line ${first} and line ${i + 1}; keep one`);
+    }
+    seen.set(id, i + 1);
+  });
 }
 
 /** Parse and validate config text; `file` names it in messages (null: built-in defaults). */
 export function parseConfig(text: string, file: string | null): Config {
   const where = file ?? 'config';
+  checkDuplicates(where, text.replace(/^\uFEFF/, ''));
   // ini splits section names on dots; a device's address keeps its dots ([device.192.168.1.20]).
   const escaped = text.replace(/^\uFEFF/, '').replace(/^(\s*\[\s*(?:snmpv3|device)\.)([^\]]*)\]/gim,
     (_m, head: string, name: string) => `${head}${name.trim().replace(/\./g, '\\.')}]`);
@@ -154,7 +190,11 @@ function convert(where: string, section: string, key: string, text: string, spec
     }
     case 'duration': {
       const ms = parseDuration(text);
-      return ms === null ? bad('expected a duration such as 1500ms, 2s, 5m, 4h or 7d') : ms;
+      if (ms === null) return bad('expected a duration such as 1500ms, 2s, 5m, 4h or 7d');
+      if ((spec.min !== undefined && ms < spec.min) || (spec.max !== undefined && ms > spec.max)) {
+        bad(`expected a duration from ${formatDuration(spec.min ?? 0)} to ${spec.max !== undefined ? formatDuration(spec.max) : 'any'}`);
+      }
+      return ms;
     }
     case 'enum': {
       const t = text.toLowerCase();

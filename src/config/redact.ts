@@ -1,6 +1,7 @@
 /** Secrets never appear in output or logs: show config with them masked, and scrub any text of them. */
 import { NAMED_SCHEMA, SCHEMA, type SectionSpec } from './schema.js';
 import type { Config } from './types.js';
+import { formatDuration } from './duration.js';
 
 const MASK = '********';
 
@@ -56,6 +57,31 @@ export function configView(config: Config): Array<{ section: string; entries: Ar
 function display(v: unknown, type: string): string {
   if (v === null || v === undefined) return '';
   if (Array.isArray(v)) return v.join(', ');
-  if (type === 'duration' && typeof v === 'number') return `${v}ms`;
+  if (type === 'duration' && typeof v === 'number') return formatDuration(v);
   return String(v);
+}
+
+/**
+ * The config as typed JSON sections (`config show --json`): numbers, booleans and lists as
+ * themselves, durations in milliseconds (the key says so: `every_ms`), secrets masked.
+ */
+export function configJson(config: Config): Record<string, Record<string, unknown>> {
+  const show = (spec: SectionSpec, section: Record<string, unknown>): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(spec)) {
+      const v = section[key];
+      if (isSecret(spec, key)) {
+        const set = Array.isArray(v) ? v.length > 0 : typeof v === 'string' && v.length > 0;
+        out[key] = Array.isArray(v) ? v.map(() => MASK) : set ? MASK : null;
+      } else if (spec[key]!.type === 'duration') {
+        out[`${key}_ms`] = v ?? null;
+      } else out[key] = v ?? null;
+    }
+    return out;
+  };
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [name, spec] of Object.entries(SCHEMA)) out[name] = show(spec, config[name as keyof typeof SCHEMA] as Record<string, unknown>);
+  for (const user of config.snmpv3) out[`snmpv3.${user.name}`] = show(NAMED_SCHEMA.snmpv3, user);
+  for (const [addr, dev] of Object.entries(config.device)) out[`device.${addr}`] = show(NAMED_SCHEMA.device, dev);
+  return out;
 }

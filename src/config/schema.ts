@@ -24,6 +24,7 @@ export interface KeySpec {
   default?: string;
   required?: boolean;
   values?: readonly string[];
+  /** int: the range; duration: the range in milliseconds. */
   min?: number;
   max?: number;
   doc: string;
@@ -76,7 +77,7 @@ export const SCHEMA = {
     interval: { type: 'duration', default: '24h', doc: 'How often amr run rediscovers; between, it reads the known inventory.' },
   },
   schedule: {
-    every: { type: 'duration', default: '4h', doc: 'How often the scheduled task runs amr run.' },
+    every: { type: 'duration', default: '4h', min: 60_000, max: 31 * 86_400_000, doc: 'How often the scheduled task runs amr run (1m to 31d: what every task scheduler can do).' },
     time_budget: { type: 'duration', default: '15m', doc: 'A run stops cleanly when this is spent; unread devices are read next time.' },
     supply_delta: { type: 'int', default: '5', min: 1, max: 100, doc: 'Send when a supply level moved by this many points.' },
     page_delta: { type: 'int', default: '500', min: 1, doc: 'Send when a device printed this many pages since the last message.' },
