@@ -14,3 +14,4 @@ export { RULE_KINDS, KIND_HELP, type RuleKind } from './notify/conditions.js';
 export { step as notifyStep, type EventState, type Observation } from './notify/machine.js';
 export { retention, BILLING_REFERENCES, DEFAULT_RAW_DAYS, type RetentionReport } from './retention/prune.js';
 export { rollup } from './retention/rollup.js';
+export { deviceHistory, type DeviceHistory } from './retention/history.js';

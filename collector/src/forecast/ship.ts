@@ -43,8 +43,16 @@ export async function suppliesToShip(db: Db, opts: { customer?: string; now?: Da
   // Candidates by the widest thresholds through indexes; each customer's own thresholds applied below.
   const maxBelow = Math.max(...all.map((t) => t.belowPercent));
   const maxCutoff = new Date(now + Math.max(...all.map((t) => t.days)) * 86_400_000).toISOString();
-  const c = opts.customer ? 'AND d.customer = ?' : '';
-  const rows = await db.all<Record<string, unknown>>(
+  // One customer: its devices first (index on customer), then the thresholds. Whole dealer: candidates through the level, state and empty_at indexes.
+  const rows = opts.customer ? await db.all<Record<string, unknown>>(
+    `SELECT d.customer, d.id AS device_id, d.vendor, d.model, d.serial, d.mac, d.location, s.idx, s.description, s.color, s.level_percent,
+       s.state, s.read_at, f.days_left, f.empty_at, f.method
+     FROM devices d JOIN supplies s ON s.device_id = d.id
+     LEFT JOIN supply_forecasts f ON f.device_id = s.device_id AND f.idx = s.idx
+     LEFT JOIN supply_shipments sh ON sh.device_id = s.device_id AND sh.idx = s.idx
+     WHERE d.customer = ? AND sh.device_id IS NULL AND COALESCE(s.class, '') <> 'receptacle'
+       AND (s.level_percent <= ? OR s.state IN ('low', 'empty') OR f.empty_at <= ?)`,
+    [opts.customer, maxBelow, maxCutoff]) : await db.all<Record<string, unknown>>(
     `WITH cand AS (
        SELECT device_id, idx FROM supplies WHERE level_percent <= ?
        UNION SELECT device_id, idx FROM supplies WHERE state IN ('low', 'empty')
@@ -56,8 +64,8 @@ export async function suppliesToShip(db: Db, opts: { customer?: string; now?: Da
      JOIN devices d ON d.id = s.device_id
      LEFT JOIN supply_forecasts f ON f.device_id = s.device_id AND f.idx = s.idx
      LEFT JOIN supply_shipments sh ON sh.device_id = s.device_id AND sh.idx = s.idx
-     WHERE sh.device_id IS NULL AND COALESCE(s.class, '') <> 'receptacle' ${c}`,
-    opts.customer ? [maxBelow, maxCutoff, opts.customer] : [maxBelow, maxCutoff],
+     WHERE sh.device_id IS NULL AND COALESCE(s.class, '') <> 'receptacle'`,
+    [maxBelow, maxCutoff],
   );
   const out: ShipRow[] = [];
   for (const r of rows) {

@@ -47,7 +47,26 @@ export async function recordSupplyLevels(q: Queryable, readings: WireReading[], 
   if (!series.size) return;
   const devs = [...new Set([...series.values()].map((s) => s.dev))];
 
-  const rows = [...series.values()].flatMap((s) => s.points.map((p) => [s.dev, s.idx, new Date(p.at).toISOString(), p.level, p.total ?? null]));
+  // Only levels that moved (plus one a day while steady): agents read several times a day and a toner
+  // moves a point every day or so, so this keeps supply_levels several times smaller with the same fit.
+  const latest = new Map<Key, { at: number; level: number }>();
+  for (const c of chunks(devs, 400)) {
+    for (const r of await q.all<{ device_id: number; idx: string; level_percent: number | null; read_at: string }>(
+      `SELECT device_id, idx, level_percent, read_at FROM supplies WHERE device_id IN (${inList(c.length)})`, c)) {
+      if (r.level_percent !== null) latest.set(key(Number(r.device_id), r.idx), { at: Date.parse(r.read_at), level: Number(r.level_percent) });
+    }
+  }
+  const rows: unknown[][] = [];
+  for (const [k, s] of series) {
+    let prev = latest.get(k);
+    if (prev && prev.at >= s.points[0]!.at) prev = undefined; // late or out-of-order delivery: keep everything
+    for (const p of s.points) {
+      if (prev && p.level === prev.level && p.at - prev.at < 86_400_000) continue;
+      rows.push([s.dev, s.idx, new Date(p.at).toISOString(), p.level, p.total ?? null]);
+      prev = p;
+    }
+  }
+  if (!rows.length) return;
   for (const c of chunks(rows, 400)) {
     await q.run(`INSERT INTO supply_levels (device_id, idx, read_at, level_percent, total) VALUES ${c.map(() => '(?, ?, ?, ?, ?)').join(', ')}
       ON CONFLICT (device_id, idx, read_at) DO NOTHING`, c.flat());
