@@ -25,7 +25,7 @@ export function registerRead(program: Command): void {
     if (bad) throw new UserError(`${bad}; nothing was read`);
     const settings = snmpSettings(opts);
     // Loaded here, not at start-up: every other command stays light.
-    const { forEachReading } = await import('../reading/read-many.js');
+    const { forEachReading } = await import('../pipeline/read-many.js');
     const { formatReading } = await import('../reading/format.js');
     const unique = [...new Set(hosts)];
     const c = colorFor(process.stdout);

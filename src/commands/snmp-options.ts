@@ -7,7 +7,7 @@ import { parseDuration } from '../config/duration.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { credentialsFor, type AuthProtocol, type Credential, type PrivProtocol } from '../snmp/credentials.js';
-import type { SnmpSettings } from '../reading/read-many.js';
+import type { SnmpSettings } from '../pipeline/read-many.js';
 import { UserError } from '../errors.js';
 
 export interface SnmpCliOptions {

@@ -2,7 +2,7 @@
  * Plugs the profile layer into readDevice (src/reading/read-device.ts): after the
  * standard read, fetch what the matched profile needs (plus probe OIDs), then apply it.
  */
-import type { ReadExtension } from '../reading/read-device.js';
+import type { ReadExtension } from '../pipeline/read-device.js';
 import type { Reading } from '../reading/types.js';
 import type { VarbindTable } from '../snmp/varbind-table.js';
 import { applyProfile } from './apply.js';

@@ -10,7 +10,7 @@ import { redactText, secretsOf } from '../config/redact.js';
 import { errorMessage, UserError } from '../errors.js';
 import { inventoryPath, loadInventory, type Inventory } from '../discover/inventory.js';
 import { runDiscover } from '../discover/run.js';
-import { readDevices } from '../reading/read-many.js';
+import { readDevices } from '../pipeline/read-many.js';
 import { emptyReading, type Reading } from '../reading/types.js';
 import { loadProfiles, type Profile } from '../profiles/index.js';
 import { credentialsFor } from '../snmp/credentials.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { maskVarbinds } from '../../src/record/mask.js';
 import { recordDevice } from '../../src/record/record.js';
 import { profileExtension } from '../../src/profiles/extension.js';
-import { readDevice } from '../../src/reading/read-device.js';
+import { readDevice } from '../../src/pipeline/read-device.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { formatSnmprec, parseSnmprec } from '../../src/snmp/snmprec.js';
 import type { Credential } from '../../src/snmp/credentials.js';

@@ -3,7 +3,7 @@ import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Credential } from '../../src/snmp/credentials.js';
 import { decodeReading } from '../../src/reading/decode.js';
-import { readDevice } from '../../src/reading/read-device.js';
+import { readDevice } from '../../src/pipeline/read-device.js';
 import type { Reading } from '../../src/reading/types.js';
 import { decodeMessage } from '../../src/snmp/ber.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';

@@ -1,6 +1,6 @@
 /** Cross-check: amr read against Debian's snmpsim, an SNMP agent that is not ours. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readDevice } from '../../src/reading/read-device.js';
+import { readDevice } from '../../src/pipeline/read-device.js';
 import { decodeReading } from '../../src/reading/decode.js';
 import { loadRecording, recordingNames } from '../helpers/fixtures.js';
 import { startSnmpsim, type SnmpsimFleet } from '../helpers/snmpsim.js';

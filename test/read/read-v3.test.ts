@@ -1,7 +1,7 @@
 /** SNMPv3 reads against the simulator: authNoPriv and authPriv, SHA family and AES, wrong keys fail fast. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Credential, V3User } from '../../src/snmp/credentials.js';
-import { readDevice } from '../../src/reading/read-device.js';
+import { readDevice } from '../../src/pipeline/read-device.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { loadRecording } from '../helpers/fixtures.js';
 

@@ -10,7 +10,7 @@ import type { SessionOptions } from '../snmp/session.js';
 import { mergeWeb, scrapeDevice, webOptionsFor, type ScrapeOptions } from '../http-scrape/index.js';
 import { loadProfiles, profileExtension, type Profile } from '../profiles/index.js';
 import { readDevice, type ReadResult } from './read-device.js';
-import type { Reading } from './types.js';
+import type { Reading } from '../reading/types.js';
 
 export interface SnmpSettings {
   config: Config;

@@ -10,11 +10,11 @@ import type { Credential } from '../snmp/credentials.js';
 import { SnmpError, SnmpSession, type SessionOptions } from '../snmp/session.js';
 import { isException, type Varbind } from '../snmp/types.js';
 import { VarbindTable } from '../snmp/varbind-table.js';
-import { decodeReading } from './decode.js';
-import { hostProblem } from './host.js';
-import { MAX_TABLE_ROWS, READ_SCALARS, READ_TABLES } from './oids.js';
+import { decodeReading } from '../reading/decode.js';
+import { hostProblem } from '../reading/host.js';
+import { MAX_TABLE_ROWS, READ_SCALARS, READ_TABLES } from '../reading/oids.js';
 import { probePort, verdictMessage } from '../snmp/port-probe.js';
-import { emptyReading, type Reading } from './types.js';
+import { emptyReading, type Reading } from '../reading/types.js';
 
 /** Hooks that add to the standard read (vendor profiles, web pages); see src/profiles. */
 export interface ReadExtension {
