@@ -10,15 +10,11 @@ export type Credential =
   | { kind: 'community'; version: 0 | 1; community: string; index: number }
   | { kind: 'v3'; user: UsmUser; context: string };
 
-/** Which credential answered: safe to print and to store (no community, no keys). */
-export type CredentialRef = { version: '1' | '2c'; community: number } | { version: '3'; user: string };
+import type { CredentialRef } from '../snmp/credentials.js';
+export type { CredentialRef } from '../snmp/credentials.js';
 
 export function credentialRef(c: Credential): CredentialRef {
   return c.kind === 'v3' ? { version: '3', user: c.user.name } : { version: c.version === 0 ? '1' : '2c', community: c.index };
-}
-
-export function describeRef(r: CredentialRef): string {
-  return r.version === '3' ? `SNMPv3 user ${r.user}` : `SNMPv${r.version} community #${r.community + 1}`;
 }
 
 export function credentialsFromConfig(config: Pick<Config, 'snmp' | 'snmpv3'>, version: string = config.snmp.version): Credential[] {

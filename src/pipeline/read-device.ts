@@ -10,19 +10,12 @@ import type { Credential } from '../snmp/credentials.js';
 import { SnmpError, SnmpSession, type SessionOptions } from '../snmp/session.js';
 import { isException, type Varbind } from '../snmp/types.js';
 import { VarbindTable } from '../snmp/varbind-table.js';
+import type { ReadExtension } from '../profiles/extension.js';
 import { decodeReading } from '../reading/decode.js';
 import { hostProblem } from '../reading/host.js';
 import { MAX_TABLE_ROWS, READ_SCALARS, READ_TABLES } from '../reading/oids.js';
 import { probePort, verdictMessage } from '../snmp/port-probe.js';
 import { emptyReading, type Reading } from '../reading/types.js';
-
-/** Hooks that add to the standard read (vendor profiles, web pages); see src/profiles. */
-export interface ReadExtension {
-  /** Extra subtrees/columns to walk and scalars to get, chosen from what the standard read found. */
-  requests(table: VarbindTable): { walk: string[]; get: string[] };
-  /** Refine the decoded Reading with everything fetched. */
-  apply(reading: Reading, table: VarbindTable): void;
-}
 
 export interface ReadOptions extends SessionOptions {
   credentials: Credential[];
@@ -44,8 +37,6 @@ export interface ReadResult {
   reading: Reading;
   /** Label of the credential that worked (never the secret itself). */
   credential: string | null;
-  /** The working credential, for the inventory to remember. */
-  used: Credential | null;
   requests: number;
 }
 
@@ -54,7 +45,7 @@ export async function readDevice(host: string, options: ReadOptions): Promise<Re
     const reading = emptyReading(host);
     reading.ok = false;
     reading.error = error;
-    return { reading, credential: null, used: null, requests };
+    return { reading, credential: null, requests };
   };
   const problem = hostProblem(host);
   if (problem) return failed(`${problem}; check the address`);
@@ -123,7 +114,7 @@ export async function readDevice(host: string, options: ReadOptions): Promise<Re
           reading.flags.push({ code: 'tooManyRows', message: `device lists more than ${MAX_TABLE_ROWS} rows in ${[...new Set(session.truncated)].join(', ')}; the first ${MAX_TABLE_ROWS} are used` });
         }
         requests += session.requests;
-        return { reading, credential: credential.label, used: credential, requests };
+        return { reading, credential: credential.label, requests };
       } catch (error) {
         requests += session.requests;
         errors.push(error instanceof SnmpError ? error : new SnmpError(errorMessage(error), 'protocol'));

@@ -1,8 +1,7 @@
 /**
- * Plugs the profile layer into readDevice (src/reading/read-device.ts): after the
+ * Plugs the profile layer into readDevice (src/pipeline/read-device.ts): after the
  * standard read, fetch what the matched profile needs (plus probe OIDs), then apply it.
  */
-import type { ReadExtension } from '../pipeline/read-device.js';
 import type { Reading } from '../reading/types.js';
 import type { VarbindTable } from '../snmp/varbind-table.js';
 import { applyProfile } from './apply.js';
@@ -10,6 +9,14 @@ import { checkCounters } from './checks.js';
 import { profileRequests } from './requests.js';
 import { profileProbes, selectProfile } from './select.js';
 import type { Profile } from './types.js';
+
+/** Hooks that add to the standard read: what to fetch beyond it, and how to refine the Reading. */
+export interface ReadExtension {
+  /** Extra subtrees/columns to walk and scalars to get, chosen from what the standard read found. */
+  requests(table: VarbindTable): { walk: string[]; get: string[] };
+  /** Refine the decoded Reading with everything fetched. */
+  apply(reading: Reading, table: VarbindTable): void;
+}
 
 export interface ProfileExtensionOptions {
   /** The device's previous Reading, for the "counter went down" check. */

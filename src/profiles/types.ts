@@ -101,12 +101,6 @@ export interface Profile {
   /** key -> "a + b - c" over counter keys, computed only when the key is still missing. */
   derive?: Record<string, string>;
   supplies?: SupplyRule[];
-  /** Reserved for the web-scrape parsers in profiles/web/; ignored by this engine. */
-  web?: unknown;
   /** Where this profile was loaded from ("builtin" or a file path). */
   origin?: string;
-}
-
-export function isCounterKey(key: string, keys: readonly string[]): key is CounterKey {
-  return keys.includes(key);
 }

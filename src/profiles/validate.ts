@@ -10,7 +10,7 @@ const STATES = ['ok', 'low', 'empty', 'almostFull', 'full', 'someRemaining', 'un
 const IDENTITY = ['serial', 'model', 'firmware'];
 const OID_RE = /^\d+(\.\d+)+$/;
 const TOP_KEYS = new Set(['name', 'vendor', 'description', 'sources', 'priority', 'match', 'identity',
-  'identityOverride', 'counters', 'derive', 'supplies', 'web']);
+  'identityOverride', 'counters', 'derive', 'supplies']);
 
 export class ProfileError extends Error {}
 
@@ -219,6 +219,5 @@ export function validateProfile(raw: unknown): Profile {
     if (!Array.isArray(raw.supplies)) throw new ProfileError('supplies: expected a list of rules');
     p.supplies = raw.supplies.map((r, i) => supplyRule(r, `supplies[${i}]`));
   }
-  if (raw.web !== undefined) p.web = raw.web;
   return p;
 }

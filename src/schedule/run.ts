@@ -13,7 +13,7 @@ import { runDiscover } from '../discover/run.js';
 import { readDevices } from '../pipeline/read-many.js';
 import { emptyReading, type Reading } from '../reading/types.js';
 import { loadProfiles, type Profile } from '../profiles/index.js';
-import { credentialsFor } from '../snmp/credentials.js';
+import { credentialsFor, rememberedFirst, type CredentialRef } from '../snmp/credentials.js';
 import { join } from 'node:path';
 import { describeWriteError, isDiskError, requireWritableDir } from '../durable-file.js';
 import { flushSpool, openTransport, spoolMessage, type FlushOptions, type FlushSummary } from '../transport/index.js';
@@ -104,12 +104,20 @@ export function previousFrom(state: SendState): (host: string, current: Reading)
   };
 }
 
-export function deviceReader(config: Config, previous?: (host: string, current: Reading) => Reading | null): (host: string) => Promise<Reading> {
+/** The credential each inventory device last answered to, by address. */
+export function rememberedFrom(inv: Inventory): (host: string) => CredentialRef | undefined {
+  const byIp = new Map(inv.devices.map((d) => [d.ip, d.credential]));
+  return (host) => byIp.get(host);
+}
+
+export function deviceReader(config: Config, previous?: (host: string, current: Reading) => Reading | null,
+  remembered?: (host: string) => CredentialRef | undefined): (host: string) => Promise<Reading> {
   let profiles: Profile[] | null = null;
   const settings = {
     config,
     session: { port: config.snmp.port, timeoutMs: config.snmp.timeout, retries: config.snmp.retries, maxRepetitions: config.snmp.max_repetitions },
-    credentials: (host: string) => credentialsFor(config, host),
+    // The credential that answered last time first, then the configured order.
+    credentials: (host: string) => rememberedFirst(credentialsFor(config, host), remembered?.(host)),
   };
   return async (host) => {
     profiles ??= loadProfiles({ dataDir: config.agent.data_dir ?? undefined });
@@ -229,7 +237,7 @@ export async function runCycle(config: Config, deps: RunDeps = {}): Promise<RunR
       report.notes.push(report.rediscovered ? 'discovery found no printers' : 'no printers known: run amr discover, or list them as [device.ADDRESS] sections');
     }
     log(`reading ${report.hosts.length} device(s), ${config.snmp.concurrency} at a time`);
-    const { readings, unread } = await readBounded(report.hosts, config.snmp.concurrency, deps.readHost ?? deviceReader(config, previousFrom(previous)), stopped, cut);
+    const { readings, unread } = await readBounded(report.hosts, config.snmp.concurrency, deps.readHost ?? deviceReader(config, previousFrom(previous), rememberedFrom(inv)), stopped, cut);
     report.readings = readings;
     report.unread = unread;
     if (unread.length) report.notes.push(`${deps.signal?.aborted ? 'stopped' : 'time budget spent'}: ${unread.length} device(s) left for the next run`);

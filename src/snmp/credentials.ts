@@ -14,8 +14,25 @@ export interface V3User {
 }
 
 export type Credential =
-  | { version: '1' | '2c'; community: string; label: string }
-  | { version: '3'; user: V3User; label: string };
+  | { version: '1' | '2c'; community: string; label: string; ref?: CredentialRef }
+  | { version: '3'; user: V3User; label: string; ref?: CredentialRef };
+
+/**
+ * Which credential answered, as the inventory remembers it: no secret, only the
+ * version and the position of the community in [snmp] communities (-1: the device's
+ * own [device.X] community) or the SNMPv3 user name.
+ */
+export type CredentialRef = { version: '1' | '2c'; community: number } | { version: '3'; user: string };
+
+const sameRef = (a: CredentialRef, b: CredentialRef): boolean =>
+  a.version === b.version && (a.version === '3' ? a.user === (b as { user: string }).user : a.community === (b as { community: number }).community);
+
+/** The list with the credential that last answered first (`amr run` asks with it before the others). */
+export function rememberedFirst(list: Credential[], remembered: CredentialRef | null | undefined): Credential[] {
+  if (!remembered) return list;
+  const i = list.findIndex((c) => c.ref && sameRef(c.ref, remembered));
+  return i <= 0 ? list : [list[i]!, ...list.slice(0, i), ...list.slice(i + 1)];
+}
 
 /**
  * The credentials to try for a device, in order: its own [device.X] settings,
@@ -29,7 +46,7 @@ export function credentialsFor(config: Config, host?: string): Credential[] {
     name: u.user, authProtocol: u.auth_protocol, authKey: u.auth_key ?? '',
     privProtocol: u.priv_protocol, privKey: u.priv_key ?? '', context: u.context,
   }));
-  const v3 = (u: V3User, section: string): Credential => ({ version: '3', user: u, label: `v3 user "${u.name}" [snmpv3.${section}]` });
+  const v3 = (u: V3User, section: string): Credential => ({ version: '3', user: u, label: `v3 user "${u.name}" [snmpv3.${section}]`, ref: { version: '3', user: u.name } });
   const out: Credential[] = [];
   if (device?.snmpv3) {
     const i = config.snmpv3.findIndex((u) => u.name === device.snmpv3);
@@ -38,6 +55,7 @@ export function credentialsFor(config: Config, host?: string): Credential[] {
   const communities = device?.community ? [device.community] : config.snmp.communities;
   const community = (c: string, i: number, v: '1' | '2c'): Credential => ({
     version: v, community: c, label: device?.community ? `v${v} community of [device.${host}]` : `v${v} community #${i + 1}`,
+    ref: { version: v, community: device?.community ? -1 : i },
   });
   if (version === 'auto' || version === '3') config.snmpv3.forEach((u, i) => out.push(v3(users[i]!, u.name)));
   if (version === 'auto' || version === '2c') communities.forEach((c, i) => out.push(community(c, i, '2c')));
