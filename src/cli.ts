@@ -2,7 +2,8 @@
  * The `amr` command line: builds the commander program from the command modules
  * and turns errors into one clear line and an exit code (never a stack trace for a user error).
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
+import { SCHEDULED_FLAG, taskExitCode } from './platform/task-exit.js';
 import { UserError, errorMessage } from './errors.js';
 import { inert } from './inert.js';
 import { registerCommands } from './commands/index.js';
@@ -13,13 +14,20 @@ export function buildProgram(): Command {
     .description('Printer fleet monitoring agent: discovers printers, reads their page counters, supplies and alerts, and delivers them to the dealer.')
     .version(AGENT_VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    // The Windows task's run: exit codes Task Scheduler cannot misread (src/platform/task-exit.ts).
+    .addOption(new Option(SCHEDULED_FLAG).hideHelp());
   registerCommands(program);
   return program;
 }
 
 /** Run the CLI; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
+  const code = await runCli(argv);
+  return argv.includes(SCHEDULED_FLAG) ? taskExitCode(code) : code;
+}
+
+async function runCli(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

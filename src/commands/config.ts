@@ -27,10 +27,13 @@ export function registerConfig(program: Command): void {
   config.command('check')
     .description('Validate config.ini; exit 0 when it is good, 2 with the problem otherwise')
     .option('-c, --config <file>', 'config.ini to check')
-    .action((opts: { config?: string }) => {
+    .action(async (opts: { config?: string }) => {
       const path = resolveConfigPath(opts.config);
       const cfg = loadConfig(opts.config, { requireFile: true });
       process.stdout.write(`${cfg.file ?? path}: OK\n`);
+      // Who else can read the secrets (file modes; on Windows the ACL through icacls).
+      const { accessWarnings } = await import('../platform/access-check.js');
+      for (const w of await accessWarnings({ configPath: cfg.file ?? String(path), dataDir: cfg.agent.data_dir, account: cfg.schedule.run_as })) process.stdout.write(`warning: ${w}\n`);
     });
   config.command('sample')
     .description('Print a documented sample config.ini with every key and its default')

@@ -12,6 +12,7 @@ import { loadConfig, parseConfig, resolveConfigPath } from '../config/load.js';
 import { defaultDataDir } from '../config/paths.js';
 import { parseDuration } from '../config/duration.js';
 import { UserError } from '../errors.js';
+import { inProgramFiles, programFilesDirs } from '../platform/system-tools.js';
 import type { Config } from '../config/types.js';
 import type { CommandRunner, HostFacts } from '../task/install.js';
 import {
@@ -22,7 +23,10 @@ export interface TaskCommandDeps {
   /** Facts about this machine; tests override platform, root, home. */
   host: Partial<HostFacts>;
   runner: CommandRunner;
-  out: (text: string) => void;
+  /** Standard output (text, or the exact bytes of a Windows task definition). */
+  out: (text: string | Buffer) => void;
+  /** Standard error: what --print says beside printed bytes. */
+  err: (text: string) => void;
 }
 
 interface TaskOptions {
@@ -113,6 +117,13 @@ function buildSpec(opts: TaskOptions, host: HostFacts): { spec: TaskSpec; warnin
   if (native) {
     for (const p of [program, script]) if (p && !existsSync(p)) throw new UserError(`${p} does not exist: give the right --program/--script`);
   }
+  if (host.platform === 'win32') {
+    // The task runs as a service account: it must not start a file an ordinary user can replace.
+    const outside = [program, script].find((p) => p && !inProgramFiles(p, host.env ?? process.env));
+    if (outside) {
+      throw new UserError(`${outside} is not in ${programFilesDirs(host.env ?? process.env)[0]}: a scheduled task must not run a file ordinary users can change; install amr with its setup (C:\\Program Files\\amr\\amr.exe), then run install-task from there`);
+    }
+  }
   let user: string | null = opts.user ?? null;
   if (user === null && host.platform === 'win32') user = config.schedule.run_as;
   if (user !== null && user.trim() === '') throw new UserError('--user is empty: give an account name, or leave it out');
@@ -142,7 +153,8 @@ function addCommon(cmd: Command): Command {
 }
 
 export function registerTask(program: Command, deps: Partial<TaskCommandDeps> = {}): void {
-  const out = deps.out ?? ((t: string) => { process.stdout.write(t); });
+  const out = deps.out ?? ((t: string | Buffer) => { process.stdout.write(t); });
+  const err = deps.err ?? ((t: string) => { process.stderr.write(t); });
   // The scheduler plans (and child_process) load only when a task command runs.
   const load = async () => {
     const install = await import('../task/install.js');
@@ -163,11 +175,12 @@ export function registerTask(program: Command, deps: Partial<TaskCommandDeps> = 
       const plan = planTask(spec, host);
       if (opts.print) {
         out(plan.printed);
+        if (plan.printNote) err(plan.printNote);
         return;
       }
-      await installTask(plan, host, runner);
+      const failed = await installTask(plan, host, runner);
       out(`installed: ${plan.summary}\n`);
-      for (const n of [...plan.notes, ...(warning ? [warning] : [])]) out(`note: ${n}\n`);
+      for (const n of [...plan.notes, ...failed, ...(warning ? [warning] : [])]) out(`note: ${n}\n`);
       out('check it with: amr task status\n');
     });
 

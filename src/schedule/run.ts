@@ -25,6 +25,7 @@ import { decide, SEND_REASONS, type Send, type SendReason, type SendState } from
 import { acquireRunLock } from './lock.js';
 import { appendRunRecord, readRunRecords, type RunRecord } from './run-log.js';
 import { loadState, saveState } from './state.js';
+import { logRunToEventLog } from '../platform/eventlog.js';
 
 export const RUN_EXIT = { ok: 0, refused: 2, unreachable: 3, undelivered: 4, busy: 5 } as const;
 
@@ -177,7 +178,7 @@ export async function runCycle(config: Config, deps: RunDeps = {}): Promise<RunR
     exitCode: RUN_EXIT.ok, outcome: 'ok', rediscovered: false, hosts: [], readings: [], unreachable: [], unread: [],
     sends: [], messages: 0, delivery: null, notes: [],
   };
-  const record = () => appendRunRecord(dataDir, toRecord(report, startedAt, new Date(now()).toISOString()), scrub);
+  const record = () => { const r = toRecord(report, startedAt, new Date(now()).toISOString()); appendRunRecord(dataDir, r, scrub); logRunToEventLog(config, r, scrub); };
 
   // An unwritable data folder, or one that is a file, is one line naming it (exit 2), not an internal error.
   requireWritableDir(dataDir);

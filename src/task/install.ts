@@ -11,7 +11,9 @@ import { UserError } from '../errors.js';
 import { windowsCommandLine, shellArg, xmlEscape } from './quote.js';
 import type { TaskPlatform, TaskSpec } from './spec.js';
 import { formatDuration } from '../config/duration.js';
-import { isSystemAccount, utf16leWithBom, windowsCommands, windowsTaskXml, windowsXmlPath } from './windows.js';
+import { isServiceAccount, taskAccount, utf16leWithBom, windowsCommands, windowsTaskXml, windowsXmlPath } from './windows.js';
+import { secureCommands } from '../platform/acl.js';
+import { registerSourceCommand } from '../platform/eventlog.js';
 import { cronLines, systemdCommands, systemdUnitDir, systemdUnits } from './systemd.js';
 import { launchdCommands, launchdPlist, launchdPlistPath } from './launchd.js';
 
@@ -45,6 +47,8 @@ export interface HostFacts {
   now: Date;
   /** Spreads Windows start minutes. */
   hostname: string;
+  /** Environment of the target machine (%SystemRoot%, %ProgramFiles%); this process's by default. */
+  env?: Record<string, string | undefined>;
 }
 
 export interface FileToWrite {
@@ -59,9 +63,16 @@ export interface TaskPlan {
   uninstall: string[][];
   /** Run after the files are removed (systemd daemon-reload). */
   afterRemove: string[][];
+  /** Run after `install`; a failure becomes a note, not an error (the Event Log source). */
+  bestEffort: string[][];
   status: string[];
-  /** Text `--print` shows: the definitions and the exact commands. */
-  printed: string;
+  /**
+   * What `--print` writes to stdout. Windows: exactly the bytes of the XML file that is
+   * registered (UTF-16 LE with BOM); elsewhere the definitions and commands as text.
+   */
+  printed: string | Buffer;
+  /** Windows: the commands install-task runs, for stderr beside the printed bytes. */
+  printNote?: string;
   /** One line that says what the task does, for the confirmation message. */
   summary: string;
   /** Things the administrator should know (lingering user units, ...). */
@@ -78,19 +89,32 @@ export function planTask(spec: TaskSpec, host: HostFacts): TaskPlan {
   if (host.platform === 'win32') {
     const xml = windowsTaskXml(spec, { now: host.now, spreadKey: host.hostname });
     const xmlPath = windowsXmlPath(spec);
-    const cmds = windowsCommands(spec, xmlPath);
-    const account = isSystemAccount(spec.user) ? 'SYSTEM' : spec.user!;
+    const env = host.env ?? process.env;
+    const cmds = windowsCommands(spec, xmlPath, env);
+    const account = taskAccount(spec.user);
+    const bytes = utf16leWithBom(xml);
+    // Close the data folder (and config.ini) to everyone but the task's account and the administrators first.
+    const secure = secureCommands(spec.dataDir, spec.configPath, account, env);
+    const source = registerSourceCommand(env);
     return {
       spec,
-      files: [{ path: xmlPath, content: utf16leWithBom(xml) }],
-      install: [cmds.install],
+      files: [{ path: xmlPath, content: bytes }],
+      install: [...secure, cmds.install],
       uninstall: [cmds.uninstall],
       afterRemove: [],
+      bestEffort: [source],
       status: cmds.status,
-      // The commands go in an XML comment after the root, so the printed text is still the valid task XML.
-      printed: `${xml}<!--\r\n  amr install-task writes this definition to ${xmlEscape(xmlPath).replace(/--/g, '- -')} (UTF-16) and registers it, as administrator, with:\r\n    ${display(cmds.install, 'win32').replace(/--/g, '- -')}\r\n  Remove it with:  ${display(cmds.uninstall, 'win32')}\r\n  Check it with:   ${display(cmds.status, 'win32')}\r\n-->\r\n`,
-      summary: `task "${spec.name}" runs amr run every ${every} and ${boot} after start-up as ${account}, data folder ${spec.dataDir}`,
-      notes: isSystemAccount(spec.user) ? [] : [`schtasks asks for the password of ${spec.user}: the task runs whether or not that user is logged on`],
+      printed: bytes,
+      printNote: [
+        `amr install-task --print wrote the exact bytes of ${xmlPath} (UTF-16 LE with byte order mark) to standard output.`,
+        'amr install-task writes that file and runs, as administrator:',
+        ...[...secure, cmds.install, source].map((c) => `  ${display(c, 'win32')}`),
+        `Remove it with:  ${display(cmds.uninstall, 'win32')}`,
+        `Check it with:   ${display(cmds.status, 'win32')}`,
+        '',
+      ].join('\r\n'),
+      summary: `task "${spec.name}" runs amr run every ${every} and ${boot} after start-up as ${account}, data folder ${spec.dataDir} (only ${account} and Administrators can open it)`,
+      notes: isServiceAccount(spec.user) ? [] : [`schtasks asks for the password of ${spec.user}: the task runs whether or not that user is logged on`],
     };
   }
   if (host.platform === 'linux') {
@@ -118,6 +142,7 @@ export function planTask(spec: TaskSpec, host: HostFacts): TaskPlan {
       install: cmds.install,
       uninstall: cmds.uninstall,
       afterRemove: cmds.afterRemove,
+      bestEffort: [],
       status: cmds.status,
       printed,
       summary: `${units.timerName} runs amr run every ${every} and ${boot} after start-up${spec.user ? ` as ${spec.user}` : userUnit ? ' as you' : ' as root'}, data folder ${spec.dataDir}`,
@@ -134,6 +159,7 @@ export function planTask(spec: TaskSpec, host: HostFacts): TaskPlan {
     install: cmds.install,
     uninstall: cmds.uninstall,
     afterRemove: [],
+    bestEffort: [],
     status: cmds.status,
     printed: `${plist}<!--\n  amr install-task writes this to ${xmlEscape(plistPath)} and loads it with:\n    ${display(cmds.install[0]!, 'darwin').replace(/--/g, '- -')}\n-->\n`,
     summary: `launchd job ${plistPath} runs amr run every ${every} and at ${daemon ? 'boot' : 'login'}, data folder ${spec.dataDir}`,
@@ -151,8 +177,8 @@ async function runAll(commands: string[][], runner: CommandRunner, interactive: 
   }
 }
 
-/** Write the definition files and register them. */
-export async function installTask(plan: TaskPlan, host: HostFacts, runner: CommandRunner): Promise<void> {
+/** Write the definition files and register them; returns notes on best-effort steps that failed. */
+export async function installTask(plan: TaskPlan, host: HostFacts, runner: CommandRunner): Promise<string[]> {
   if (host.platform === 'linux' && !host.systemd) {
     throw new UserError(`systemd is not running here: add these lines with crontab -e instead (amr install-task --print shows them): ${cronLines(plan.spec)[0]}`);
   }
@@ -165,7 +191,16 @@ export async function installTask(plan: TaskPlan, host: HostFacts, runner: Comma
     // bootstrap refuses a job that is already loaded: unload a previous one first (absent is fine).
     await runner(plan.uninstall[0]!, {});
   }
-  await runAll(plan.install, runner, host.platform === 'win32' && !isSystemAccount(plan.spec.user));
+  await runAll(plan.install, runner, host.platform === 'win32' && !isServiceAccount(plan.spec.user));
+  const notes: string[] = [];
+  for (const argv of plan.bestEffort) {
+    const r = await runner(argv, {});
+    if (r.code !== 0) {
+      const why = `${r.stderr}\n${r.stdout}`.split(/\r?\n/).map((l) => l.trim()).find(Boolean) ?? `exit status ${r.code}`;
+      notes.push(`${display(argv, host.platform)} failed (${why}): runs are not written to the Windows Event Log, only to the run log in the data folder`);
+    }
+  }
+  return notes;
 }
 
 /** Whether the scheduler knows the task. Linux: our unit file is there (systemctl status exits 3 for a merely idle timer). */

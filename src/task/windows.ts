@@ -8,13 +8,22 @@ import { createHash } from 'node:crypto';
 import { UserError } from '../errors.js';
 import { windowsCommandLine, xmlEscape } from './quote.js';
 import { executionLimitMs, runArgv, type TaskSpec } from './spec.js';
+import { DEFAULT_TASK_ACCOUNT, SID, serviceAccountSid } from '../platform/accounts.js';
+import { systemTool } from '../platform/system-tools.js';
+import { SCHEDULED_FLAG } from '../platform/task-exit.js';
 
-/** The well-known SID of LocalSystem: works on every Windows language, unlike the name. */
-const SYSTEM_SID = 'S-1-5-18';
-const SYSTEM_NAMES = new Set(['system', 'nt authority\\system', 's-1-5-18', 'localsystem']);
+/** The account the task runs as: the spec's, else NETWORK SERVICE (README: "Which account the task runs as"). */
+export function taskAccount(user: string | null): string {
+  return user ?? DEFAULT_TASK_ACCOUNT;
+}
+
+/** SYSTEM, LOCAL SERVICE or NETWORK SERVICE: registered by SID, no password. */
+export function isServiceAccount(user: string | null): boolean {
+  return serviceAccountSid(taskAccount(user)) !== null;
+}
 
 export function isSystemAccount(user: string | null): boolean {
-  return user === null || SYSTEM_NAMES.has(user.trim().toLowerCase());
+  return serviceAccountSid(taskAccount(user)) === SID.system;
 }
 
 /** xs:duration for a whole number of seconds or more, e.g. 4h -> PT4H, 1d2h -> P1DT2H. */
@@ -54,7 +63,7 @@ function checkPath(what: string, path: string): void {
 
 /** Command and Arguments of the Exec action. The program path is quoted when it has spaces. */
 export function windowsAction(spec: TaskSpec): { command: string; arguments: string } {
-  const [program, ...args] = runArgv(spec);
+  const [program, ...args] = [...runArgv(spec), SCHEDULED_FLAG];
   const command = /\s/.test(program!) ? `"${program}"` : program!;
   return { command, arguments: windowsCommandLine(args) };
 }
@@ -73,12 +82,13 @@ export function windowsTaskXml(spec: TaskSpec, options: WindowsXmlOptions = {}):
   checkPath('program', action.command);
   checkPath('data folder', spec.dataDir);
   const every = isoDuration(spec.everyMs);
-  const system = isSystemAccount(spec.user);
   const e = xmlEscape;
-  const principal = system
+  const sid = serviceAccountSid(taskAccount(spec.user));
+  // Service accounts by their well-known SID (any Windows language); only SYSTEM runs elevated.
+  const principal = sid
     ? [
-      `      <UserId>${SYSTEM_SID}</UserId>`,
-      '      <RunLevel>HighestAvailable</RunLevel>',
+      `      <UserId>${sid}</UserId>`,
+      `      <RunLevel>${sid === SID.system ? 'HighestAvailable' : 'LeastPrivilege'}</RunLevel>`,
     ]
     : [
       `      <UserId>${e(spec.user!)}</UserId>`,
@@ -161,15 +171,19 @@ export interface WindowsCommands {
   status: string[];
 }
 
-/** schtasks argv (program first). A named user's password is asked by schtasks itself (/RP *). */
-export function windowsCommands(spec: TaskSpec, xmlPath = windowsXmlPath(spec)): WindowsCommands {
-  const install = ['schtasks', '/Create', '/TN', spec.name, '/XML', xmlPath];
-  if (!isSystemAccount(spec.user)) install.push('/RU', spec.user!, '/RP', '*');
+/**
+ * schtasks argv, by full path (program first). A named user's password is asked by
+ * schtasks itself (/RP *); service accounts have none.
+ */
+export function windowsCommands(spec: TaskSpec, xmlPath = windowsXmlPath(spec), env: Record<string, string | undefined> = process.env): WindowsCommands {
+  const schtasks = systemTool('schtasks', env);
+  const install = [schtasks, '/Create', '/TN', spec.name, '/XML', xmlPath];
+  if (!isServiceAccount(spec.user)) install.push('/RU', spec.user!, '/RP', '*');
   install.push('/F');
   return {
     install,
-    uninstall: ['schtasks', '/Delete', '/TN', spec.name, '/F'],
-    status: ['schtasks', '/Query', '/TN', spec.name, '/V', '/FO', 'LIST'],
+    uninstall: [schtasks, '/Delete', '/TN', spec.name, '/F'],
+    status: [schtasks, '/Query', '/TN', spec.name, '/V', '/FO', 'LIST'],
   };
 }
 

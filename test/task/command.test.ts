@@ -20,8 +20,14 @@ async function amr(args: string[], host: Partial<HostFacts> = {}, answers: Recor
     const code = answers[argv.slice(0, 3).join(' ')] ?? 0;
     return { code, stdout: code ? '' : `ok: ${argv.join(' ')}\n`, stderr: code ? 'ERROR: The system cannot find the file specified.' : '' };
   };
-  let output = '';
-  const deps: Partial<TaskCommandDeps> = { host: { now: new Date(2026, 2, 10, 9, 0, 0), hostname: 'frontdesk-pc', ...host }, runner, out: (t) => { output += t; } };
+  const chunks: Buffer[] = [];
+  let stderr = '';
+  const deps: Partial<TaskCommandDeps> = {
+    host: { now: new Date(2026, 2, 10, 9, 0, 0), hostname: 'frontdesk-pc', env: { SystemRoot: 'C:\\Windows', ProgramFiles: 'C:\\Program Files' }, ...host },
+    runner,
+    out: (t) => { chunks.push(Buffer.isBuffer(t) ? t : Buffer.from(t)); },
+    err: (t) => { stderr += t; },
+  };
   const program = new Command('amr').exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
   registerTask(program, deps);
   let error: (Error & { exitCode?: number }) | null = null;
@@ -30,24 +36,36 @@ async function amr(args: string[], host: Partial<HostFacts> = {}, answers: Recor
   } catch (e) {
     error = e as Error;
   }
-  return { output, calls, error };
+  const bytes = Buffer.concat(chunks);
+  // Windows --print writes UTF-16 LE with a BOM; decode it for the text checks.
+  const output = bytes[0] === 0xff && bytes[1] === 0xfe ? bytes.subarray(2).toString('utf16le') : bytes.toString('utf8');
+  return { output, bytes, stderr, calls, error };
 }
 
 describe('amr install-task --print', () => {
-  it('Windows: the task XML a Windows administrator expects, valid against the schema, and the schtasks command', async () => {
+  it('Windows: prints exactly the bytes it registers (UTF-16 LE with BOM), valid against the schema; the commands on stderr', async () => {
     const r = await amr(['install-task', '--print', '--platform', 'win32', ...WIN_PROGRAM]);
     expect(r.error).toBeNull();
     expect(r.calls).toEqual([]); // nothing registered
     const xml = r.output;
+    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-16"?>')).toBe(true);
     expect(xml).toContain('<Interval>PT4H</Interval>');
-    expect(xml).toContain('<UserId>S-1-5-18</UserId>');
-    expect(xml).toContain('<Arguments>"C:\\Program Files\\amr\\bin\\amr.js" run --config C:\\DriverPrinter\\config.ini</Arguments>');
+    expect(xml).toContain('<UserId>S-1-5-20</UserId>');
+    expect(xml).toContain('<Arguments>"C:\\Program Files\\amr\\bin\\amr.js" run --config C:\\DriverPrinter\\config.ini --scheduled</Arguments>');
     expect(xml).toContain('<WorkingDirectory>C:\\DriverPrinter</WorkingDirectory>');
-    expect(xml).toContain('schtasks /Create /TN amr /XML C:\\DriverPrinter\\amr-task.xml /F');
-    expect(xml).toContain('schtasks /Delete /TN amr /F');
-    // The printed text itself (with its trailing comment) is the valid definition.
+    // The same bytes install-task writes and registers.
+    const { planTask } = await import('../../src/task/install.js');
+    const { spec } = { spec: { name: 'amr', program: 'C:\\Program Files\\nodejs\\node.exe', programArgs: ['C:\\Program Files\\amr\\bin\\amr.js'],
+      configPath: 'C:\\DriverPrinter\\config.ini', dataDir: 'C:\\DriverPrinter', everyMs: 4 * 3_600_000, timeBudgetMs: 15 * 60_000,
+      bootDelayMs: 5 * 60_000, user: 'NETWORK SERVICE', description: 'amr printer monitoring: reads the printers\' page counters, supplies and alerts and delivers them to the dealer' } };
+    const plan = planTask(spec, { platform: 'win32', root: false, home: '/', uid: -1, systemd: false, now: new Date(2026, 2, 10, 9, 0, 0), hostname: 'frontdesk-pc', env: { SystemRoot: 'C:\\Windows' } });
+    expect(r.bytes.equals(plan.files[0]!.content as Buffer)).toBe(true);
+    expect([r.bytes[0], r.bytes[1]]).toEqual([0xff, 0xfe]);
+    expect(r.stderr).toContain('C:\\Windows\\System32\\schtasks.exe /Create /TN amr /XML C:\\DriverPrinter\\amr-task.xml /F');
+    expect(r.stderr).toContain('C:\\Windows\\System32\\icacls.exe C:\\DriverPrinter /inheritance:r /grant:r *S-1-5-32-544:(OI)(CI)F *S-1-5-18:(OI)(CI)F *S-1-5-20:(OI)(CI)M /Q');
+    expect(r.stderr).toContain('C:\\Windows\\System32\\schtasks.exe /Delete /TN amr /F');
     const file = join(tmp.path, 'printed.xml');
-    writeFileSync(file, utf16leWithBom(xml));
+    writeFileSync(file, r.bytes);
     const v = xmllint(['--noout', '--schema', XSD, file]);
     expect(v.output).toContain('validates');
   });
@@ -58,11 +76,23 @@ describe('amr install-task --print', () => {
     expect(r.error).toBeNull();
     expect(r.output).toContain('<Interval>PT6H</Interval>');
     expect(r.output).toContain('<UserId>ACME\\printsvc</UserId>');
-    expect(r.output).toContain('--config "D:\\Print Data\\amr\\config.ini"</Arguments>');
-    expect(r.output).toContain('schtasks /Create /TN amr /XML "D:\\Print Data\\amr\\amr-task.xml" /RU ACME\\printsvc /RP * /F');
+    expect(r.output).toContain('--config "D:\\Print Data\\amr\\config.ini" --scheduled</Arguments>');
+    expect(r.stderr).toContain('C:\\Windows\\System32\\schtasks.exe /Create /TN amr /XML "D:\\Print Data\\amr\\amr-task.xml" /RU ACME\\printsvc /RP * /F');
+    expect(r.stderr).toContain('"D:\\Print Data\\amr" /inheritance:r /grant:r *S-1-5-32-544:(OI)(CI)F *S-1-5-18:(OI)(CI)F ACME\\printsvc:(OI)(CI)M');
     const file = join(tmp.path, 'printed2.xml');
-    writeFileSync(file, utf16leWithBom(r.output));
+    writeFileSync(file, r.bytes);
     expect(xmllint(['--noout', '--schema', XSD, file]).ok).toBe(true);
+  });
+
+  it('Windows: refuses a program outside %ProgramFiles% (a folder users can change)', async () => {
+    const r = await amr(['install-task', '--print', '--platform', 'win32',
+      '--program', 'C:\\Program Files\\nodejs\\node.exe', '--script', 'C:\\Users\\tech\\AppData\\Roaming\\npm\\node_modules\\amr\\bin\\amr.js']);
+    expect(r.error?.message).toMatch(/^C:\\Users\\tech\\AppData\\Roaming\\npm\\node_modules\\amr\\bin\\amr\.js is not in C:\\Program Files: a scheduled task must not run a file ordinary users can change/);
+    expect((r.error as { exitCode?: number }).exitCode).toBe(2);
+    const x86 = await amr(['install-task', '--print', '--platform', 'win32', '--program', 'C:\\Program Files (x86)\\amr\\amr.exe']);
+    expect(x86.error).toBeNull();
+    const prefixTrick = await amr(['install-task', '--print', '--platform', 'win32', '--program', 'C:\\Program Files Evil\\amr.exe']);
+    expect(prefixTrick.error?.message).toMatch(/is not in C:\\Program Files/);
   });
 
   it('Linux: service and timer units, the systemctl commands and the cron alternative', async () => {
@@ -166,8 +196,20 @@ describe('amr install-task / uninstall-task / task status (recorded commands, no
     const plan = planTask(spec, winHost);
     plan.files = plan.files.map((f) => ({ ...f, path: join(spec.dataDir, 'amr-task.xml') }));
     mkdirSync(spec.dataDir, { recursive: true });
-    const refuse: CommandRunner = async () => ({ code: 1, stdout: '', stderr: 'ERROR: Access is denied.\r\n' });
-    await expect(installTask(plan, winHost, refuse)).rejects.toThrow(/^schtasks \/Create .* failed: ERROR: Access is denied\. \(run as administrator \/ root\)$/);
+    const calls: string[][] = [];
+    const refuse: CommandRunner = async (argv) => {
+      calls.push(argv);
+      return /schtasks/.test(argv[0]!) ? { code: 1, stdout: '', stderr: 'ERROR: Access is denied.\r\n' } : { code: 0, stdout: '', stderr: '' };
+    };
+    await expect(installTask(plan, { ...winHost, env: { SystemRoot: 'C:\\Windows' } }, refuse)).rejects.toThrow(/^C:\\Windows\\System32\\schtasks\.exe \/Create .* failed: ERROR: Access is denied\. \(run as administrator \/ root\)$/);
+    // The data folder, and config.ini which lives elsewhere here, are closed (icacls, by full path) before the task is registered.
+    expect(calls.map((c) => c[0]!.split('\\').pop())).toEqual(['icacls.exe', 'icacls.exe', 'icacls.exe', 'schtasks.exe']);
+    expect(calls[2]).toEqual(['C:\\Windows\\System32\\icacls.exe', 'C:\\DriverPrinter\\config.ini', '/inheritance:r', '/grant:r', '*S-1-5-32-544:F', '*S-1-5-18:F', '*S-1-5-20:R', '/Q']);
+    // Registering the Event Log source is best effort: its failure is a note, the task stands.
+    const noEventcreate: CommandRunner = async (argv) => (/eventcreate/.test(argv[0]!) ? { code: 127, stdout: '', stderr: `${argv[0]}: not found` } : { code: 0, stdout: '', stderr: '' });
+    const notes = await installTask(plan, winHost, noEventcreate);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/eventcreate\.exe \/L APPLICATION \/SO amr .* failed \(.*not found\): runs are not written to the Windows Event Log/);
     const written = readFileSync(join(spec.dataDir, 'amr-task.xml'));
     expect([written[0], written[1]]).toEqual([0xff, 0xfe]);
   });

@@ -20,10 +20,14 @@ function validate(xml: string, name: string): { ok: boolean; output: string } {
 const NOW = new Date(2026, 2, 10, 14, 30, 0);
 
 describe('Windows task XML', () => {
-  it('validates against the Task Scheduler 1.3 schema (SYSTEM)', () => {
-    const r = validate(windowsTaskXml(winSpec(), { now: NOW }), 'system.xml');
+  it('validates against the Task Scheduler 1.3 schema (NETWORK SERVICE, SYSTEM)', () => {
+    const r = validate(windowsTaskXml(winSpec(), { now: NOW }), 'ns.xml');
     expect(r.output).toContain('validates');
     expect(r.ok).toBe(true);
+    const sys = windowsTaskXml(winSpec({ user: 'SYSTEM' }), { now: NOW });
+    expect(sys).toContain('<UserId>S-1-5-18</UserId>');
+    expect(sys).toContain('<RunLevel>HighestAvailable</RunLevel>');
+    expect(validate(sys, 'system.xml').ok).toBe(true);
   });
 
   it('validates for a named user, odd characters and spaces in every path', () => {
@@ -58,14 +62,16 @@ describe('Windows task XML', () => {
     expect(xml).toContain('<Task version="1.3" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">');
     expect(xml).toMatch(/<TimeTrigger>[\s\S]*<Interval>PT6H<\/Interval>[\s\S]*<\/TimeTrigger>/);
     expect(xml).toMatch(/<BootTrigger>[\s\S]*<Delay>PT5M<\/Delay>[\s\S]*<\/BootTrigger>/);
-    expect(xml).toContain('<UserId>S-1-5-18</UserId>');
+    expect(xml).toContain('<UserId>S-1-5-20</UserId>'); // NETWORK SERVICE by default
+    expect(xml).toContain('<RunLevel>LeastPrivilege</RunLevel>');
+    expect(xml).not.toContain('<LogonType>');
     expect(xml).toContain('<MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>');
     expect(xml).toContain('<StartWhenAvailable>true</StartWhenAvailable>');
     expect(xml).toContain('<RunOnlyIfNetworkAvailable>true</RunOnlyIfNetworkAvailable>');
     // 20 min budget + 10 min margin for a hung run
     expect(xml).toContain('<ExecutionTimeLimit>PT30M</ExecutionTimeLimit>');
     expect(xml).toContain('<Command>"C:\\Program Files\\nodejs\\node.exe"</Command>');
-    expect(xml).toContain('<Arguments>"C:\\Program Files\\amr\\bin\\amr.js" run --config C:\\DriverPrinter\\config.ini</Arguments>');
+    expect(xml).toContain('<Arguments>"C:\\Program Files\\amr\\bin\\amr.js" run --config C:\\DriverPrinter\\config.ini --scheduled</Arguments>');
     expect(xml).toContain('<WorkingDirectory>C:\\DriverPrinter</WorkingDirectory>');
     expect(xml).toContain('<StartBoundary>2026-03-10T00:');
   });
@@ -97,21 +103,25 @@ describe('Windows command lines', () => {
   it('the action runs node with bin/amr.js, or an installed amr.cmd directly', () => {
     expect(windowsAction(winSpec({ dataDir: 'C:\\My Data', configPath: 'C:\\My Data\\config.ini' }))).toEqual({
       command: '"C:\\Program Files\\nodejs\\node.exe"',
-      arguments: '"C:\\Program Files\\amr\\bin\\amr.js" run --config "C:\\My Data\\config.ini"',
+      arguments: '"C:\\Program Files\\amr\\bin\\amr.js" run --config "C:\\My Data\\config.ini" --scheduled',
     });
     expect(windowsAction(winSpec({ program: 'C:\\amr\\amr.cmd', programArgs: [] }))).toEqual({
       command: 'C:\\amr\\amr.cmd',
-      arguments: 'run --config C:\\DriverPrinter\\config.ini',
+      arguments: 'run --config C:\\DriverPrinter\\config.ini --scheduled',
     });
   });
 
   it('schtasks commands: create from XML, delete, query; a named user is asked for the password', () => {
-    const c = windowsCommands(winSpec(), 'C:\\DriverPrinter\\amr-task.xml');
-    expect(c.install).toEqual(['schtasks', '/Create', '/TN', 'amr', '/XML', 'C:\\DriverPrinter\\amr-task.xml', '/F']);
-    expect(c.uninstall).toEqual(['schtasks', '/Delete', '/TN', 'amr', '/F']);
-    expect(c.status).toEqual(['schtasks', '/Query', '/TN', 'amr', '/V', '/FO', 'LIST']);
-    const u = windowsCommands(winSpec({ user: 'ACME\\printer' }), 'C:\\x.xml');
-    expect(u.install).toEqual(['schtasks', '/Create', '/TN', 'amr', '/XML', 'C:\\x.xml', '/RU', 'ACME\\printer', '/RP', '*', '/F']);
+    // schtasks by full path under %SystemRoot%, never through PATH or the current folder.
+    const env = { SystemRoot: 'D:\\WINDOWS' };
+    const S = 'D:\\WINDOWS\\System32\\schtasks.exe';
+    const c = windowsCommands(winSpec(), 'C:\\DriverPrinter\\amr-task.xml', env);
+    expect(c.install).toEqual([S, '/Create', '/TN', 'amr', '/XML', 'C:\\DriverPrinter\\amr-task.xml', '/F']);
+    expect(c.uninstall).toEqual([S, '/Delete', '/TN', 'amr', '/F']);
+    expect(c.status).toEqual([S, '/Query', '/TN', 'amr', '/V', '/FO', 'LIST']);
+    expect(windowsCommands(winSpec(), 'C:\\x.xml', { SystemRoot: '..\\evil' }).install[0]).toBe('C:\\Windows\\System32\\schtasks.exe');
+    const u = windowsCommands(winSpec({ user: 'ACME\\printer' }), 'C:\\x.xml', env);
+    expect(u.install).toEqual([S, '/Create', '/TN', 'amr', '/XML', 'C:\\x.xml', '/RU', 'ACME\\printer', '/RP', '*', '/F']);
   });
 
   it('durations in ISO 8601', () => {
