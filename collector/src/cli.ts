@@ -14,6 +14,7 @@ import { stale } from './reports/stale.js';
 import { lowSupplies } from './reports/supplies.js';
 import { openAlerts } from './reports/alerts.js';
 import { registerService, toShipCommand, type CliContext } from './service-cli.js';
+import { registerUserCommands } from './auth/cli.js';
 
 export { defaultDb } from './cli-kit.js';
 const ports = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean).map(int('--udp-ports', 0));
@@ -35,22 +36,21 @@ export function program(): Command {
   const fmtOpts = (c: Command) => c.option('--json', 'JSON output').option('--csv', 'CSV output').option('--customer <code>', 'only this customer');
 
   p.command('serve')
-    .description('Receive agents\' messages (HTTP or HTTPS, auxiliary TCP and UDP) and serve the read-only dealer pages.')
+    .description('Receive agents\' messages (HTTP or HTTPS, auxiliary TCP and UDP) and serve the dealer console (web pages and API, login required).')
     .option('--host <address>', 'address to listen on', '0.0.0.0')
     .option('--port <n>', 'HTTP(S) port (default 8080, or 8443 with --cert)', int('--port'))
     .option('--cert <file>', 'TLS certificate (PEM); with --key, serve HTTPS')
     .option('--key <file>', 'TLS private key (PEM)')
     .option('--tcp-port <n>', 'auxiliary TCP port, 0 turns it off', int('--tcp-port'), 5010)
     .option('--udp-ports <list>', 'emergency UDP ports, comma-separated; empty turns them off', ports, [1010, 1202])
-    .addOption(new Option('--view-token <secret>', 'password for the dealer pages from other machines (user name ignored)').env('AMR_COLLECTOR_VIEW_TOKEN'))
     .option('--stale-hours <n>', 'hours without news before an agent or device is listed as not heard from', int('--stale-hours', 1), 24)
-    .action(async (o: { host: string; port?: number; cert?: string; key?: string; tcpPort: number; udpPorts: number[]; viewToken?: string; staleHours: number }) => {
+    .action(async (o: { host: string; port?: number; cert?: string; key?: string; tcpPort: number; udpPorts: number[]; staleHours: number }) => {
       if (!!o.cert !== !!o.key) throw new CliError('give both --cert and --key for HTTPS, or neither for plain HTTP');
       let c;
       try {
         c = await startCollector({
           db: db(), host: o.host, port: o.port ?? (o.cert ? 8443 : 8080), tls: o.cert ? { cert: o.cert, key: o.key! } : undefined,
-          keyFile: keyFile(), tcpPort: o.tcpPort || undefined, udpPorts: o.udpPorts, viewToken: o.viewToken, staleHours: o.staleHours, auxOptional: true,
+          keyFile: keyFile(), tcpPort: o.tcpPort || undefined, udpPorts: o.udpPorts, staleHours: o.staleHours, auxOptional: true,
         });
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
@@ -155,6 +155,7 @@ export function program(): Command {
       ], o);
     });
   registerService(p, svc);
+  registerUserCommands(p, { withDb: (fn) => withDb(db(), fn), fail: (m) => new CliError(m) });
   return p;
 }
 

@@ -1,20 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
 import type { Db } from './db/types.js';
 import { q, type Logger } from './log.js';
 import { MAX_COMPRESSED } from '@amr/protocol';
 import { receive } from './receive.js';
 import type { IngestLimits } from './ingest.js';
-import { csv, columnsOf } from './reports/format.js';
-import { meterCsvRecords, meters, METER_CSV_COLUMNS } from './reports/meters.js';
-import { parsePeriod, PeriodError } from './reports/period.js';
-import { fleetPage, metersPage, suppliesPage } from './web/views.js';
+import { consoleHandler } from './web/router.js';
 
 export interface HttpOptions {
   db: Db;
   log: Logger;
-  /** Lets the dealer views be seen from other machines (HTTP basic password or bearer token); without it only loopback may look. */
-  viewToken?: string;
+  /** HTTPS: console cookies are Secure. */
+  secure?: boolean;
   staleHours?: number;
   limits?: IngestLimits;
 }
@@ -51,23 +47,9 @@ function readBody(req: IncomingMessage): Promise<Buffer | null> {
   });
 }
 
-function isLoopback(addr: string | undefined): boolean {
-  return !!addr && (addr.startsWith('127.') || addr === '::1' || addr.startsWith('::ffff:127.'));
-}
-
-function viewAllowed(req: IncomingMessage, token: string | undefined): boolean {
-  if (!token) return isLoopback(req.socket.remoteAddress);
-  const auth = header(req, 'authorization') ?? '';
-  let given = '';
-  if (auth.startsWith('Bearer ')) given = auth.slice(7);
-  else if (auth.startsWith('Basic ')) given = Buffer.from(auth.slice(6), 'base64').toString('utf8').split(':').slice(1).join(':');
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 export function httpHandler(opts: HttpOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { db, log } = opts;
+  const consoleRequest = consoleHandler({ db, log, secure: !!opts.secure, staleHours: opts.staleHours ?? 24 });
   return (req, res) => {
     handle(req, res).catch((err: Error) => {
       log('error', `${req.method} ${q(req.url)} failed: ${err.message}`);
@@ -104,35 +86,6 @@ export function httpHandler(opts: HttpOptions): (req: IncomingMessage, res: Serv
       return send(res, 200, { ok: true });
     }
 
-    const view = /\/(meters\.csv|meters|supplies)?$/.exec(path);
-    if (!view) return send(res, 404, { ok: false, code: 'not_found', error: 'not found' });
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { ok: false, code: 'method_not_allowed', error: 'read-only' }, undefined, { Allow: 'GET' });
-    if (!viewAllowed(req, opts.viewToken)) {
-      log('warn', `view ${q(path)} refused from=${remote}`);
-      return opts.viewToken
-        ? send(res, 401, 'Password needed (the collector\'s --view-token).\n', 'text/plain; charset=utf-8', { 'WWW-Authenticate': 'Basic realm="amr collector"' })
-        : send(res, 403, 'The dealer views are served to this machine only; start the collector with --view-token to allow others.\n', 'text/plain; charset=utf-8');
-    }
-    const customer = url.searchParams.get('customer') || undefined;
-    const htmlHeaders = { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'", 'X-Content-Type-Options': 'nosniff' };
-    try {
-      switch (view[1]) {
-        case 'meters':
-          return send(res, 200, await metersPage(db, url.searchParams), 'text/html; charset=utf-8', htmlHeaders);
-        case 'meters.csv': {
-          const p = url.searchParams;
-          const rep = await meters(db, parsePeriod({ period: p.get('period') || undefined, from: p.get('from') || undefined, to: p.get('to') || undefined }), { customer });
-          return send(res, 200, csv(meterCsvRecords(rep), columnsOf(METER_CSV_COLUMNS)), 'text/csv; charset=utf-8',
-            { 'Content-Disposition': `attachment; filename="meter-reads-${rep.from.slice(0, 10)}.csv"` });
-        }
-        case 'supplies':
-          return send(res, 200, await suppliesPage(db, url.searchParams, opts.staleHours), 'text/html; charset=utf-8', htmlHeaders);
-        default:
-          return send(res, 200, await fleetPage(db, customer), 'text/html; charset=utf-8', htmlHeaders);
-      }
-    } catch (err) {
-      if (err instanceof PeriodError) return send(res, 400, `${err.message}\n`, 'text/plain; charset=utf-8');
-      throw err;
-    }
+    return consoleRequest(req, res, url);
   }
 }

@@ -45,7 +45,6 @@ export interface CollectorOptions {
   tcpPort?: number;
   /** Emergency UDP ports (0 = any free port); undefined or [] = off. */
   udpPorts?: number[];
-  viewToken?: string;
   staleHours?: number;
   /** What one agent may create (ingest.ts DEFAULT_LIMITS). */
   limits?: Partial<IngestLimits>;
@@ -87,7 +86,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
     throw err;
   }
   const limits: IngestLimits = { ...DEFAULT_LIMITS, ...opts.limits };
-  const handler = httpHandler({ db, log, viewToken: opts.viewToken, staleHours: opts.staleHours, limits });
+  const handler = httpHandler({ db, log, secure: !!opts.tls, staleHours: opts.staleHours, limits });
   const server: Server = opts.tls ? createHttps({ cert: pem(opts.tls.cert), key: pem(opts.tls.key) }, handler) : createHttp(handler);
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;

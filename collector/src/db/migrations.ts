@@ -339,6 +339,61 @@ export const MIGRATIONS: Migration[] = [
       ],
     },
   },
+  {
+    version: 5,
+    name: 'console accounts: users, sessions, API tokens, login failures, audit log, alert acknowledgements',
+    statements: [
+      `CREATE TABLE users (
+        id {{id}},
+        username TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL,
+        customer TEXT REFERENCES customers(code),
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        password_changed_at TEXT NOT NULL
+      )`,
+      `CREATE TABLE sessions (
+        id_hash TEXT PRIMARY KEY,
+        user_id {{bigint}} NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        csrf TEXT NOT NULL,
+        tz TEXT,
+        created_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL
+      )`,
+      `CREATE INDEX sessions_user ON sessions (user_id)`,
+      `CREATE TABLE api_tokens (
+        id {{id}},
+        user_id {{bigint}} NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        token_hash TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        last_used_at TEXT
+      )`,
+      `CREATE TABLE login_failures (
+        id {{id}},
+        bucket TEXT NOT NULL,
+        at TEXT NOT NULL
+      )`,
+      `CREATE INDEX login_failures_bucket ON login_failures (bucket, at)`,
+      `CREATE TABLE audit_log (
+        id {{id}},
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT,
+        detail TEXT,
+        address TEXT
+      )`,
+      `CREATE TABLE alert_acks (
+        device_id {{bigint}} NOT NULL REFERENCES devices(id),
+        idx TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        acked_by TEXT NOT NULL,
+        acked_at TEXT NOT NULL,
+        PRIMARY KEY (device_id, idx, first_seen_at)
+      )`,
+    ],
+  },
 ];
 
 export function render(sql: string, dialect: Db['dialect']): string {

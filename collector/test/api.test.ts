@@ -1,0 +1,100 @@
+/** The REST API with per-user tokens: the same role rules as the pages, on SQLite and PostgreSQL. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditLog } from '../src/auth/audit.js';
+import { createToken } from '../src/auth/tokens.js';
+import { findUser } from '../src/auth/users.js';
+import { startCollector, type Collector } from '../src/index.js';
+import { BACKENDS } from './helpers/backends.js';
+import { call, deviceId, seedConsole } from './helpers/console.js';
+
+describe.each(BACKENDS.map((b) => [b().name, b] as const))('console API (%s)', (_name, makeBackend) => {
+  const backend = makeBackend();
+  let c: Collector;
+  const tok: Record<string, string> = {};
+  const api = (path: string, who: string, o: { method?: string } = {}) => call(`${c.url}${path}`, { token: tok[who], method: o.method });
+
+  beforeAll(async () => {
+    c = await startCollector({ db: await backend.url(), host: '127.3.7.4', log: false });
+    await seedConsole(c);
+    for (const u of ['admin', 'tech', 'acme', 'other']) tok[u] = (await createToken(c.db, (await findUser(c.db, u))!.id, `${u} test`)).token;
+  });
+  afterAll(async () => {
+    await c?.stop();
+    await backend.cleanup();
+  });
+
+  it('answers 401 without a token or with a wrong one, and serves its OpenAPI document', async () => {
+    expect((await call(`${c.url}/api/v1/devices`)).status).toBe(401);
+    expect((await call(`${c.url}/api/v1/devices`, { token: `amr_${'x'.repeat(43)}` })).status).toBe(401);
+    expect((await call(`${c.url}/api/v1/devices`, { headers: { Authorization: 'Basic eDp5' } })).status).toBe(401);
+    const doc = await call(`${c.url}/api/openapi.json`);
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toBe('3.1.0');
+    // Every documented GET answers (ids filled in), so the document and the routes agree.
+    const a = await deviceId(c, 'A-100');
+    for (const [path, ops] of Object.entries(doc.body.paths as Record<string, Record<string, unknown>>)) {
+      if (!ops.get) continue;
+      const r = await api(path.replace('{id}', String(a)), 'admin');
+      expect({ path, status: r.status }).toEqual({ path, status: 200 });
+    }
+  });
+
+  it('gives a customer user only its own devices; another customer\'s id is 404', async () => {
+    const mine = await api('/api/v1/devices', 'acme');
+    expect(mine.status).toBe(200);
+    expect(new Set(mine.body.devices.map((d: { customer: string }) => d.customer))).toEqual(new Set(['ACME-0001']));
+    expect(mine.body.total).toBe(7); // A, B, C, D, E, G (never read), H (hostile)
+    const asked = await api('/api/v1/devices?customer=OTHER-0002', 'acme');
+    expect(asked.body.devices.every((d: { customer: string }) => d.customer === 'ACME-0001')).toBe(true);
+    const f = await deviceId(c, 'F-1');
+    for (const p of [`/api/v1/devices/${f}`, `/api/v1/devices/${f}/readings`, `/api/v1/devices/${f}/history`]) {
+      const r = await api(p, 'acme');
+      expect({ p, status: r.status, leaked: r.text.includes('F-1') }).toEqual({ p, status: 404, leaked: false });
+    }
+    expect((await api(`/api/v1/devices/${f}`, 'other')).body.serial).toBe('F-1');
+    expect((await api(`/api/v1/devices/999999`, 'admin')).status).toBe(404);
+    const meters = await api('/api/v1/meters?period=2025-03&customer=OTHER-0002', 'acme');
+    expect(meters.body.rows.length).toBeGreaterThan(0);
+    expect(meters.body.rows.every((r: { customer: string }) => r.customer === 'ACME-0001')).toBe(true);
+    const alerts = await api('/api/v1/alerts', 'other');
+    expect(alerts.body.alerts).toEqual([]);
+    const agents = await api('/api/v1/agents', 'acme');
+    expect(agents.body.agents.map((x: { agentId: string }) => x.agentId)).toEqual(['acme-pc']);
+  });
+
+  it('filters devices by status, low supplies, model and search', async () => {
+    const serials = async (q: string) => (await api(`/api/v1/devices?${q}`, 'tech')).body.devices.map((d: { serial: string | null; mac: string }) => d.serial ?? d.mac).sort();
+    expect(await serials('status=warning')).toEqual(['A-100']);
+    expect(await serials('status=error')).toEqual(['G-1']); // only failed reads: unreachable
+    expect(await serials('low=1')).toEqual(['A-100']);
+    expect(await serials('q=kyocera')).toEqual(['B-1']);
+    expect(await serials('model=HL-L8360CDW')).toEqual(['D-9']);
+    expect(await serials('q=100%25')).toEqual([]); // LIKE wildcards are literal
+    expect((await api('/api/v1/devices?limit=x', 'tech')).status).toBe(400);
+    const page = await api('/api/v1/devices?limit=2&offset=2', 'tech');
+    expect({ total: page.body.total, n: page.body.devices.length }).toEqual({ total: 8, n: 2 });
+  });
+
+  it('lists a device never read as "no data" in the meter reads, never as numbers', async () => {
+    const m = await api('/api/v1/meters?period=2025-03', 'tech');
+    const g = m.body.rows.filter((r: { serial: string }) => r.serial === 'G-1');
+    expect(g).toHaveLength(1);
+    expect(g[0]).toMatchObject({ start_value: null, end_value: null, pages: null, start_source: 'no data' });
+    expect((await api('/api/v1/meters?period=2025-13', 'tech')).status).toBe(400);
+  });
+
+  it('lets technicians acknowledge alerts (audited), not customers', async () => {
+    const list = await api('/api/v1/alerts', 'acme');
+    expect(list.body.alerts).toHaveLength(1);
+    const id = list.body.alerts[0].id as string;
+    expect((await api(`/api/v1/alerts/${id}/ack`, 'acme', { method: 'POST' })).status).toBe(403);
+    expect((await api(`/api/v1/alerts/${id}/ack`, 'other', { method: 'POST' })).status).toBe(403);
+    expect((await api(`/api/v1/alerts/1.AAAAAAAAAAAAAAAA/ack`, 'tech', { method: 'POST' })).status).toBe(404);
+    const ack = await api(`/api/v1/alerts/${id}/ack`, 'tech', { method: 'POST' });
+    expect(ack.status).toBe(200);
+    expect(ack.body.alert.ackedBy).toBe('tech');
+    expect((await api('/api/v1/alerts', 'acme')).body.alerts[0].ackedBy).toBe('tech');
+    expect((await auditLog(c.db)).find((e) => e.action === 'alert.ack')).toMatchObject({ actor: 'tech' });
+    expect((await api('/api/v1/alerts', 'acme', { method: 'POST' })).status).toBe(405);
+  });
+});
