@@ -16,6 +16,9 @@ export interface DeviceHistory { split: boolean; days: DayPages[]; months: Month
 
 const DAY = 86_400_000;
 
+/** Charts end at the device's last read (a device silent for months still shows its history), at the latest now. */
+export const historyEnd = (lastReadAt: string | null) => Math.min(Date.now(), lastReadAt ? Date.parse(lastReadAt) + DAY : Date.now());
+
 export async function deviceHistory(db: Db, id: number, opts: { now?: number; days?: number; months?: number; supplyDays?: number } = {}): Promise<DeviceHistory> {
   const now = opts.now ?? Date.now();
   const since = new Date(now - (opts.months ?? 13) * 31 * DAY).toISOString();

@@ -13,7 +13,7 @@ import { cookies, readForm, sendJson } from '../web/respond.js';
 import { acknowledgeAlert, openAlerts } from './alerts.js';
 import { listAgents } from './agents.js';
 import { deviceSupplies, getDevice, latestCounters, listDevices } from './devices.js';
-import { deviceHistory } from './history.js';
+import { deviceHistory, historyEnd } from './history.js';
 import { openApi } from './openapi.js';
 import { deviceReadings } from './readings.js';
 
@@ -69,7 +69,7 @@ const ROUTES: ApiRoute[] = [
       return { deviceId: d.id, readings: await deviceReadings(r.o.db, d.id, { from: t('from'), to: t('to'), limit: int(p, 'limit', 100, 1000) }) };
     },
   },
-  { method: 'GET', path: /^\/api\/v1\/devices\/(\d{1,15})\/history$/, run: async (r, v, m) => deviceHistory(r.o.db, (await device(r, v, m[1]!)).id) },
+  { method: 'GET', path: /^\/api\/v1\/devices\/(\d{1,15})\/history$/, run: async (r, v, m) => { const d = await device(r, v, m[1]!); return deviceHistory(r.o.db, d.id, { now: historyEnd(d.lastReadAt) }); } },
   {
     method: 'GET', path: /^\/api\/v1\/meters$/,
     run: async (r, v) => {

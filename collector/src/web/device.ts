@@ -1,6 +1,6 @@
 import { openAlerts } from '../api/alerts.js';
 import { deviceSupplies, getDevice, latestCounters } from '../api/devices.js';
-import { deviceHistory } from '../api/history.js';
+import { deviceHistory, historyEnd } from '../api/history.js';
 import { can, scopeCustomer } from '../auth/viewer.js';
 import { barChart, lineChart } from './charts.js';
 import type { Req, WebViewer } from './context.js';
@@ -21,7 +21,7 @@ export async function devicePage(r: Req, v: WebViewer, m: RegExpExecArray): Prom
   const scope = scopeCustomer(v) ?? undefined;
   const d = await getDevice(db, Number(m[1]), scope);
   if (!d) throw new HttpError(404, 'There is no such device.');
-  const [counters, supplies, alerts, hist] = await Promise.all([latestCounters(db, d.id), deviceSupplies(db, d.id), openAlerts(db, scope, d.id), deviceHistory(db, d.id)]);
+  const [counters, supplies, alerts, hist] = await Promise.all([latestCounters(db, d.id), deviceSupplies(db, d.id), openAlerts(db, scope, d.id), deviceHistory(db, d.id, { now: historyEnd(d.lastReadAt) })]);
   const ack = can(v, 'acknowledge');
   const identity: [string, unknown][] = [
     ['Vendor', d.vendor], ['Model', d.model], ['Serial', d.serial], ['MAC', d.mac], ['IP', d.ip], ['Host name', d.hostname],

@@ -17,7 +17,9 @@ const LOGIN_COOKIE = 'amr_login';
 export const safeNext = (n: string | null | undefined) => (n && /^\/(?![/\\])[\x21-\x7e]*$/.test(n) && !n.startsWith('/login') ? n : '/');
 
 function loginForm(r: Req, status: number, message: string | null, next: string, username = ''): void {
-  const token = randomBytes(24).toString('base64url');
+  // Keep the token a browser already has: a second tab (or a favicon fetch) must not invalidate the first form.
+  const had = cookies(r.req).get(LOGIN_COOKIE);
+  const token = had && /^[A-Za-z0-9_-]{32}$/.test(had) ? had : randomBytes(24).toString('base64url');
   const body = `${message ? `<p class="error" id="login-error" role="alert">${esc(message)}</p>` : ''}
 <form method="post" action="/login" id="login">
 <input type="hidden" name="_login" value="${token}"><input type="hidden" name="tz" value=""><input type="hidden" name="next" value="${esc(next)}">

@@ -32,6 +32,7 @@ export function consoleHandler(o: ConsoleOptions): (req: IncomingMessage, res: S
     const method = req.method === 'HEAD' ? 'GET' : req.method ?? 'GET';
     if (path === '/static/console.css') return sendText(res, 200, CSS, 'text/css; charset=utf-8');
     if (path === '/static/console.js') return sendText(res, 200, JS, 'text/javascript; charset=utf-8');
+    if (path === '/favicon.ico') return sendText(res, 404, '', 'text/plain; charset=utf-8');
     if (path.startsWith('/api/')) return api(r);
     if (path === '/login') {
       if (method === 'GET') return showLogin(r);
