@@ -54,8 +54,8 @@ describe.each(BACKENDS.map((b) => [b().name, b] as const))('console API (%s)', (
     expect((await api(`/api/v1/devices/${f}`, 'other')).body.serial).toBe('F-1');
     expect((await api(`/api/v1/devices/999999`, 'admin')).status).toBe(404);
     const meters = await api('/api/v1/meters?period=2025-03&customer=OTHER-0002', 'acme');
-    expect(meters.body.rows.length).toBeGreaterThan(0);
-    expect(meters.body.rows.every((r: { customer: string }) => r.customer === 'ACME-0001')).toBe(true);
+    expect(meters.body.bills.map((b: { customer: string }) => b.customer)).toEqual(['ACME-0001']);
+    expect(meters.body.bills[0].rows.every((r: { customer: string }) => r.customer === 'ACME-0001')).toBe(true);
     const alerts = await api('/api/v1/alerts', 'other');
     expect(alerts.body.alerts).toEqual([]);
     const agents = await api('/api/v1/agents', 'acme');
@@ -77,9 +77,11 @@ describe.each(BACKENDS.map((b) => [b().name, b] as const))('console API (%s)', (
 
   it('lists a device never read as "no data" in the meter reads, never as numbers', async () => {
     const m = await api('/api/v1/meters?period=2025-03', 'tech');
-    const g = m.body.rows.filter((r: { serial: string }) => r.serial === 'G-1');
+    expect(m.body.bills.map((b: { customer: string; state: string }) => `${b.customer} ${b.state}`)).toEqual(['ACME-0001 final', 'OTHER-0002 final']);
+    const g = m.body.bills[0].rows.filter((r: { serial: string }) => r.serial === 'G-1');
     expect(g).toHaveLength(1);
-    expect(g[0]).toMatchObject({ start_value: null, end_value: null, pages: null, start_source: 'no data' });
+    expect(g[0]).toMatchObject({ start: { value: null }, end: { value: null }, pages: null, status: 'no data' });
+    expect((await api('/api/v1/meters?period=2099-01', 'tech')).status).toBe(400); // not begun: refused
     expect((await api('/api/v1/meters?period=2025-13', 'tech')).status).toBe(400);
   });
 

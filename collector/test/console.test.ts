@@ -181,22 +181,33 @@ describe('the console in Chromium', () => {
     expect((await page.request.get(`${c.url}/billing.csv?period=2025-03&customer=OTHER-0002`)).text()).resolves.not.toContain('F-1');
   });
 
-  it('bills a period: a device never read in or near it shows "no data", exports CSV and JSON', async () => {
+  it('bills a period: a device never read in or near it shows "no data", exports CSV and JSON; an admin closes it', async () => {
     const page = await as('acme');
     await page.click('nav >> text=Billing');
     await page.fill('input[name=period]', '2025-03');
     await Promise.all([page.waitForURL(/period=2025-03/), page.click('#period-form button')]);
-    const b = (await rows(page, '#meters')).find((r) => r.includes('B-1') && r.includes('total'))!;
-    expect(b.slice(3)).toEqual(['total', '4,275 (extrapolated)', '5,800 (2025-03-31 14:00)', '1,525']);
-    expect((await rows(page, '#no-data')).map((r) => [r[2], r[3]])).toEqual([['G-1', 'no data']]);
-    expect(await page.locator('#meters').innerText()).not.toContain('G-1');
+    expect(await page.locator('h2').allInnerTexts()).toEqual(['ACME-0001 · 2025-03']);
+    const b = (await rows(page, '#bill-ACME-0001')).find((r) => r.includes('B-1') && r.includes('total'))!;
+    expect(b.slice(2)).toEqual(['total', '5,000 (partial, 2025-03-15 13:00)', '5,800 (2025-03-31 14:00)', '800', 'partial']);
+    const g = (await rows(page, '#bill-ACME-0001')).find((r) => r.includes('G-1'))!;
+    expect(g.slice(3)).toEqual(['no data', 'no data', 'no data', 'no data']);
+    expect(await page.locator('#bill-ACME-0001 tr', { hasText: 'G-1' }).locator('td.nodata').count()).toBe(3);
+    expect(await page.locator('form[action="/billing/close"]').count()).toBe(0); // customers do not close bills
     await shot(page, 'billing');
     const csv = await (await page.request.get(new URL((await page.getAttribute('#csv', 'href'))!, page.url()).toString())).text();
-    expect(csv).toContain(',B-1,aa:bb:cc:00:00:0b,total,impressions,2025-03-01T00:00:00.000Z,4275,');
-    expect(csv).toMatch(/ACME-0001,Ricoh,MP C3003,G-1,aa:bb:cc:00:00:1a,,,2025-03-01T00:00:00.000Z,,,no data,/);
+    expect(csv).toContain('ACME-0001,2025-03,final,meter,Kyocera,ECOSYS P3145dn,B-1,aa:bb:cc:00:00:0b,total,impressions,2025-03-01T00:00:00.000Z,5000,');
+    expect(csv).toMatch(/ACME-0001,2025-03,final,meter,Ricoh,MP C3003,G-1,aa:bb:cc:00:00:1a,,,2025-03-01T00:00:00.000Z,,,none,2025-04-01T00:00:00.000Z,,,none,,no data,/);
     expect(csv).not.toContain('F-1');
-    const json = await (await page.request.get(new URL((await page.getAttribute('#json', 'href'))!, page.url()).toString())).json() as { rows: { serial: string; pages: number | null }[] };
-    expect(json.rows.find((r) => r.serial === 'G-1')!.pages).toBeNull();
+    const json = await (await page.request.get(new URL((await page.getAttribute('#json', 'href'))!, page.url()).toString())).json() as { rows: { serial: string; pages: number | null }[] }[];
+    expect(json).toHaveLength(1);
+    expect(json[0]!.rows.find((r) => r.serial === 'G-1')!.pages).toBeNull();
+
+    const admin = await as('admin');
+    await admin.goto(`${c.url}/billing?period=2025-03&customer=OTHER-0002`);
+    await Promise.all([admin.waitForURL(/billing\?period=2025-03/), admin.click('form[action="/billing/close"] button')]);
+    expect(await admin.locator('.bill-state').innerText()).toContain('closed (frozen)');
+    await admin.goto(`${c.url}/audit`);
+    expect(await admin.locator('#audit tbody tr').first().innerText()).toContain('billing.close');
   });
 
   it('draws the device page: identity, counters, supplies, alerts and three charts from the stored readings', async () => {

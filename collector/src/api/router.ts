@@ -4,9 +4,10 @@ import { sessionFor } from '../auth/sessions.js';
 import { userForToken } from '../auth/tokens.js';
 import { can, customerFilter, scopeCustomer, type Action, type Viewer } from '../auth/viewer.js';
 import { PeriodError } from '../reports/period.js';
+import { BillingError } from '../billing/index.js';
 import { lowSupplies } from '../reports/supplies.js';
 import type { Req } from '../web/context.js';
-import { billing, billingRecords } from '../web/billing.js';
+import { bills } from '../web/billing.js';
 import { deviceFilters } from '../web/fleet.js';
 import { SESSION_COOKIE } from '../web/login.js';
 import { cookies, readForm, sendJson } from '../web/respond.js';
@@ -73,8 +74,8 @@ const ROUTES: ApiRoute[] = [
   {
     method: 'GET', path: /^\/api\/v1\/meters$/,
     run: async (r, v) => {
-      const b = await billing(r.o.db, r.url.searchParams, customerFilter(v, r.url.searchParams.get('customer')));
-      return { from: b.rep.from, to: b.rep.to, toleranceHours: b.rep.toleranceHours, rows: billingRecords(b) };
+      const b = await bills(r.o.db, r.url.searchParams, customerFilter(v, r.url.searchParams.get('customer')));
+      return { period: b.label, bills: b.reports };
     },
   },
   {
@@ -132,7 +133,7 @@ export function apiHandler(o: Req['o']): (r: Req) => Promise<void> {
       throw new ApiError(404, 'no such API path; see /api/openapi.json');
     } catch (err) {
       if (err instanceof ApiError) return sendJson(r.res, err.status, { ok: false, error: err.message }, err.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="amr collector"' } : {});
-      if (err instanceof PeriodError) return sendJson(r.res, 400, { ok: false, error: err.message });
+      if (err instanceof PeriodError || err instanceof BillingError) return sendJson(r.res, 400, { ok: false, error: err.message });
       throw err;
     }
   };

@@ -7,6 +7,7 @@ import { apiHandler } from '../api/router.js';
 import { q } from '../log.js';
 import { PeriodError } from '../reports/period.js';
 import { EnrollError } from '../enroll.js';
+import { BillingError } from '../billing/index.js';
 import type { ConsoleOptions, Req, WebViewer } from './context.js';
 import { esc, page } from './html.js';
 import { doLogin, doLogout, SESSION_COOKIE, showLogin } from './login.js';
@@ -70,7 +71,7 @@ export function consoleHandler(o: ConsoleOptions): (req: IncomingMessage, res: S
       throw new HttpError(404, 'There is no such page.');
     } catch (err) {
       if (err instanceof HttpError) return sendHtml(res, err.status, page(v, err.status === 404 ? 'Not found' : 'Refused', `<p class="error">${esc(err.message)}</p><p><a href="/">Back to the fleet</a></p>`));
-      if (err instanceof UserError || err instanceof PeriodError || err instanceof EnrollError) return sendHtml(res, 400, page(v, 'Not done', `<p class="error">${esc(err.message)}</p><p><a href="/">Back to the fleet</a></p>`));
+      if (err instanceof UserError || err instanceof PeriodError || err instanceof EnrollError || err instanceof BillingError) return sendHtml(res, 400, page(v, 'Not done', `<p class="error">${esc(err.message)}</p><p><a href="/">Back to the fleet</a></p>`));
       o.log('error', `${req.method} ${q(path)} failed: ${(err as Error).message}`);
       throw err;
     }

@@ -2,7 +2,7 @@ import type { Action } from '../auth/viewer.js';
 import { accountPage, changePasswordAction, createTokenAction, revokeTokenAction } from './account.js';
 import { agentsPage, enrollAction, rekeyAction, revokeAction } from './agents.js';
 import { ackAction, alertsPage } from './alerts.js';
-import { billingExport, billingPage } from './billing.js';
+import { billingExport, billingPage, closeAction } from './billing.js';
 import type { Req, WebViewer } from './context.js';
 import { devicePage } from './device.js';
 import { fleetPage } from './fleet.js';
@@ -30,6 +30,7 @@ export const ROUTES: Route[] = [
   { method: 'GET', path: /^\/supplies$/, run: suppliesPage },
   { method: 'GET', path: /^\/billing$/, run: billingPage },
   { method: 'GET', path: /^\/billing\.(csv|json)$/, run: billingExport },
+  { method: 'POST', path: /^\/billing\/close$/, need: 'manage-users', run: closeAction },
   { method: 'GET', path: /^\/users$/, need: 'manage-users', run: usersPage },
   { method: 'POST', path: /^\/users\/add$/, need: 'manage-users', run: addUserAction },
   { method: 'POST', path: /^\/users\/remove$/, need: 'manage-users', run: removeUserAction },
