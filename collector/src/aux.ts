@@ -4,7 +4,7 @@ import { decodeAuxPacket, encodeAck, encodeErr, frame, TCP_MAX_FRAME, UDP_MAX_BY
 import { agentKeyBox } from './agent-keys.js';
 import type { Db } from './db/types.js';
 import { q, type Logger } from './log.js';
-import { receive, type Envelope, type Outcome } from './receive.js';
+import { isRefusal, preflight, receive, type Envelope, type Outcome } from './receive.js';
 import type { IngestLimits } from './ingest.js';
 
 /**
@@ -17,6 +17,11 @@ import type { IngestLimits } from './ingest.js';
  * `AMR1 ERR <messageId or -> <error>`.
  */
 const TCP_IDLE_MS = 30_000;
+/** A connection lives at most this long, however it trickles: the idle timer alone would be reset by one byte every 29 s. */
+export const TCP_DEADLINE_MS = 60_000;
+/** Open auxiliary TCP connections, all together and from one address. */
+export const TCP_MAX_CONNECTIONS = 256;
+export const TCP_MAX_PER_ADDRESS = 16;
 
 async function reply(db: Db, env: Envelope, out: Outcome): Promise<string> {
   if (out.body.ok) {
@@ -39,27 +44,70 @@ async function handlePacket(db: Db, log: Logger, packet: Buffer, channel: 'tcp' 
   return reply(db, env, out);
 }
 
-export function startTcp(db: Db, log: Logger, port: number, host: string, limits?: IngestLimits): Promise<Server> {
+/**
+ * Memory per connection is bounded by one frame (64 KiB + 4), and a stranger's by the packet's
+ * header line: the agent and timestamp are checked as soon as the line is in, before the body.
+ */
+export interface TcpBounds { deadlineMs: number; connections: number; perAddress: number }
+
+export function startTcp(db: Db, log: Logger, port: number, host: string, limits?: IngestLimits, bounds: Partial<TcpBounds> = {}): Promise<Server> {
+  const b: TcpBounds = { deadlineMs: TCP_DEADLINE_MS, connections: TCP_MAX_CONNECTIONS, perAddress: TCP_MAX_PER_ADDRESS, ...bounds };
+  const perAddress = new Map<string, number>();
   const server = createServer((sock: Socket) => {
     const remote = sock.remoteAddress ?? '?';
-    let buf = Buffer.alloc(0);
+    const open = (perAddress.get(remote) ?? 0) + 1;
+    perAddress.set(remote, open);
+    sock.once('close', () => {
+      const n = (perAddress.get(remote) ?? 1) - 1;
+      if (n > 0) perAddress.set(remote, n);
+      else perAddress.delete(remote);
+    });
+    if (open > b.perAddress) {
+      log('warn', `tcp connection refused: ${open - 1} open from=${remote}`);
+      sock.destroy();
+      return;
+    }
+    let buf: Buffer = Buffer.alloc(0);
     let busy = false;
+    let checked = false; // the current frame's header line passed the preflight
     sock.setTimeout(TCP_IDLE_MS, () => sock.destroy());
+    const deadline = setTimeout(() => sock.destroy(), b.deadlineMs);
+    deadline.unref();
+    sock.once('close', () => clearTimeout(deadline));
     sock.on('error', () => undefined);
+    const refuse = (line: string) => {
+      buf = Buffer.alloc(0);
+      sock.end(frame(line));
+    };
     const pump = async (): Promise<void> => {
       if (busy) return;
       busy = true;
       try {
-        while (buf.length >= 4) {
+        while (buf.length >= 4 && !sock.destroyed) {
           const len = buf.readUInt32BE(0);
           if (len > TCP_MAX_FRAME) {
             log('warn', `reject 413 tcp frame of ${len} bytes from=${remote}`);
-            sock.end(frame('AMR1 ERR - too large'));
-            return;
+            return refuse('AMR1 ERR - too large');
+          }
+          if (!checked) {
+            const nl = buf.subarray(4, Math.min(buf.length, 4 + len)).indexOf(0x0a);
+            if (nl < 0) {
+              if (buf.length - 4 > 512 || buf.length >= 4 + len) return void sock.destroy(); // not AMR1
+              break;
+            }
+            const head = decodeAuxPacket(buf.subarray(4, 4 + nl + 1));
+            if (!head) return void sock.destroy();
+            const pre = await preflight(db, head.agentId, head.timestamp);
+            if (isRefusal(pre)) {
+              log('warn', `reject ${pre.status} ${pre.body.ok ? '' : pre.body.error} agent=${q(head.agentId)} via=tcp from=${remote}`);
+              return refuse(encodeErr(null, pre.body.ok ? '' : pre.body.error));
+            }
+            checked = true;
           }
           if (buf.length < 4 + len) break;
           const packet = buf.subarray(4, 4 + len);
           buf = buf.subarray(4 + len);
+          checked = false;
           const line = await handlePacket(db, log, packet, 'tcp', remote, limits);
           if (line === null) {
             sock.destroy();
@@ -75,11 +123,13 @@ export function startTcp(db: Db, log: Logger, port: number, host: string, limits
       }
     };
     sock.on('data', (chunk: Buffer) => {
-      buf = Buffer.concat([buf, chunk]);
-      if (buf.length > TCP_MAX_FRAME + 4 + 65_536) sock.destroy();
+      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+      // One frame at a time: more than a whole frame's worth unanswered is not an agent.
+      if (buf.length > 4 + TCP_MAX_FRAME + 4096) return void sock.destroy();
       void pump();
     });
   });
+  server.maxConnections = b.connections;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -99,7 +149,12 @@ export function startUdp(db: Db, log: Logger, port: number, host: string, limits
       return;
     }
     handlePacket(db, log, msg, 'udp', remote, limits)
-      .then((line) => { if (line !== null) sock.send(line, rinfo.port, rinfo.address); })
+      .then((line) => {
+        if (line === null) return;
+        // Never a larger answer than the question: a forged source address must not make us an amplifier.
+        if (Buffer.byteLength(line) > msg.length) return void log('warn', `udp reply of ${Buffer.byteLength(line)} bytes to a ${msg.length}-byte datagram not sent from=${remote}`);
+        sock.send(line, rinfo.port, rinfo.address);
+      })
       .catch((err: Error) => log('error', `udp from=${remote} failed: ${err.message}`));
   });
   return new Promise((resolve, reject) => {

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Db } from './db/types.js';
 import { q, type Logger } from './log.js';
 import { MAX_COMPRESSED } from '@amr/protocol';
-import { receive } from './receive.js';
+import { isRefusal, preflight, receive } from './receive.js';
 import type { IngestLimits } from './ingest.js';
 import { consoleHandler } from './web/router.js';
 
@@ -17,6 +17,9 @@ export interface HttpOptions {
 
 /** A body past this is not read at all: the connection is closed. */
 const DRAIN_LIMIT = 8 * 1024 * 1024;
+/** Bodies of enrolled agents held in memory at once, all requests together; past it: 503, retry later. */
+export const MAX_BODIES_IN_FLIGHT = 64 * 1024 * 1024;
+let inFlight = 0;
 
 function send(res: ServerResponse, status: number, body: unknown, type = 'application/json; charset=utf-8', extra: Record<string, string> = {}): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -29,16 +32,19 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** Reads the body; `null` when it went past MAX_COMPRESSED (the rest is drained, then dropped). */
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
+/**
+ * Reads the body; `null` when it went past MAX_COMPRESSED, or when `keep` is false (a refused
+ * request: the body is read and dropped, never held, so the refusal reaches the client).
+ */
+function readBody(req: IncomingMessage, keep = true): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = Number(header(req, 'content-length') ?? 0) > MAX_COMPRESSED;
+    let tooLarge = !keep || Number(header(req, 'content-length') ?? 0) > MAX_COMPRESSED;
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > MAX_COMPRESSED) tooLarge = true;
-      if (size > DRAIN_LIMIT) req.destroy();
+      if (size > (keep ? DRAIN_LIMIT : MAX_COMPRESSED)) req.destroy();
       else if (!tooLarge) chunks.push(c);
     });
     req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks)));
@@ -65,9 +71,35 @@ export function httpHandler(opts: HttpOptions): (req: IncomingMessage, res: Serv
 
     if (path.endsWith('/v1/messages')) {
       if (req.method !== 'POST') return send(res, 405, { ok: false, code: 'method_not_allowed', error: 'use POST' }, undefined, { Allow: 'POST' });
-      const body = await readBody(req);
+      const agentId = header(req, 'x-amr-agent');
+      const length = Number(header(req, 'content-length') ?? 0);
+      if (length > MAX_COMPRESSED) {
+        await readBody(req); // read and dropped (up to 8 MiB), so the client hears the refusal
+        log('warn', `reject 413 too large agent=${q(agentId)} from=${remote}`);
+        return send(res, 413, { ok: false, code: 'too_large', error: 'too large' }, undefined, { Connection: 'close' });
+      }
+      // Strangers and replays are refused before their body is held in memory.
+      const pre = await preflight(db, agentId, header(req, 'x-amr-timestamp'));
+      if (isRefusal(pre)) {
+        req.resume(); // the rest of the body is read and dropped by the server, never held
+        log('warn', `reject ${pre.status} ${pre.body.ok ? '' : pre.body.error} agent=${q(agentId)} from=${remote}`);
+        return send(res, pre.status, pre.body);
+      }
+      const reserve = Math.max(length, 1024);
+      if (inFlight + reserve > MAX_BODIES_IN_FLIGHT) {
+        req.resume();
+        log('error', `reject 503 busy: ${inFlight} bytes of bodies in flight agent=${q(agentId)} from=${remote}`);
+        return send(res, 503, { ok: false, code: 'unavailable', error: 'busy, retry later' });
+      }
+      inFlight += reserve;
+      let body: Buffer | null;
+      try {
+        body = await readBody(req);
+      } finally {
+        inFlight -= reserve;
+      }
       if (body === null) {
-        log('warn', `reject 413 too large agent=${q(header(req, 'x-amr-agent'))} from=${remote}`);
+        log('warn', `reject 413 too large agent=${q(agentId)} from=${remote}`);
         return send(res, 413, { ok: false, code: 'too_large', error: 'too large' }, undefined, { Connection: 'close' });
       }
       const out = await receive(db, {

@@ -4,7 +4,7 @@ import { createServer as createHttps } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Socket as UdpSocket } from 'node:dgram';
 import type { Server as TcpServer } from 'node:net';
-import { startTcp, startUdp } from './aux.js';
+import { startTcp, startUdp, type TcpBounds } from './aux.js';
 import { DEFAULT_LIMITS, type IngestLimits } from './ingest.js';
 import { agentKeyBox } from './agent-keys.js';
 import { openDb } from './db/open.js';
@@ -48,6 +48,10 @@ export interface CollectorOptions {
   staleHours?: number;
   /** What one agent may create (ingest.ts DEFAULT_LIMITS). */
   limits?: Partial<IngestLimits>;
+  /** Bounds of the auxiliary TCP port (aux.ts: 60 s per connection, 256 connections, 16 per address). */
+  tcpBounds?: Partial<TcpBounds>;
+  /** Open HTTP(S) connections at most (default 2048). */
+  maxConnections?: number;
   /** The file holding the key that seals agent keys in the database (agent-keys.ts); default beside an SQLite file. */
   keyFile?: string;
   /** Log and go on when an auxiliary port cannot be bound (e.g. UDP 1010 without root), instead of failing. */
@@ -91,6 +95,8 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
   server.keepAliveTimeout = 10_000;
+  // requestTimeout is absolute (a trickle cannot stretch it); connections beyond the cap are dropped at accept.
+  server.maxConnections = opts.maxConnections ?? 2048;
 
   let tcp: TcpServer | null = null;
   const udp: UdpSocket[] = [];
@@ -118,7 +124,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
         return null;
       }
     };
-    if (opts.tcpPort !== undefined) tcp = await optional(`TCP ${opts.tcpPort}`, () => startTcp(db, log, opts.tcpPort!, host, limits));
+    if (opts.tcpPort !== undefined) tcp = await optional(`TCP ${opts.tcpPort}`, () => startTcp(db, log, opts.tcpPort!, host, limits, opts.tcpBounds));
     for (const p of opts.udpPorts ?? []) {
       const u = await optional(`UDP ${p}`, () => startUdp(db, log, p, host, limits));
       if (u) udp.push(u);

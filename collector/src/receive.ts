@@ -50,13 +50,26 @@ export function nestedDeeperThan(json: Buffer, max: number): boolean {
 
 const reject = (status: Outcome['status'], code: RefusalCode, error: string, agentId?: string): Outcome => ({ status, body: { ok: false, code, error }, agentId });
 
-export async function receive(db: Db, env: Envelope, channel: string, remote: string, now = Date.now(), limits: IngestLimits = DEFAULT_LIMITS): Promise<Outcome> {
-  const agent = env.agentId
-    ? await db.get<{ customer: string; agent_key: string }>('SELECT customer, agent_key FROM agents WHERE agent_id = ? AND revoked = 0', [env.agentId])
+/**
+ * The checks that need no body (the agent is enrolled, the timestamp is fresh): made before a
+ * body is read, so a stranger or a replay costs no memory. Returns the refusal, or the agent.
+ */
+export async function preflight(db: Db, agentId: string | undefined, timestamp: string | undefined, now = Date.now()): Promise<Outcome | { customer: string; agent_key: string }> {
+  const agent = agentId
+    ? await db.get<{ customer: string; agent_key: string }>('SELECT customer, agent_key FROM agents WHERE agent_id = ? AND revoked = 0', [agentId])
     : undefined;
-  if (!agent || !env.agentId) return reject(401, 'unknown_agent', 'unknown agent', env.agentId);
-  const ts = env.timestamp ?? '';
-  if (!/^\d{1,12}$/.test(ts) || Math.abs(now / 1000 - Number(ts)) > MAX_SKEW_SECONDS) return reject(401, 'clock_skew', 'stale timestamp', env.agentId);
+  if (!agent || !agentId) return reject(401, 'unknown_agent', 'unknown agent', agentId);
+  const ts = timestamp ?? '';
+  if (!/^\d{1,12}$/.test(ts) || Math.abs(now / 1000 - Number(ts)) > MAX_SKEW_SECONDS) return reject(401, 'clock_skew', 'stale timestamp', agentId);
+  return agent;
+}
+
+export const isRefusal = (v: Outcome | { customer: string }): v is Outcome => 'status' in v;
+
+export async function receive(db: Db, env: Envelope, channel: string, remote: string, now = Date.now(), limits: IngestLimits = DEFAULT_LIMITS): Promise<Outcome> {
+  const agent = await preflight(db, env.agentId, env.timestamp, now);
+  if (isRefusal(agent)) return agent;
+  const ts = env.timestamp!;
   if (!env.signature || !signatureMatches((await agentKeyBox(db)).open(agent.agent_key), ts, env.body, env.signature)) return reject(401, 'bad_signature', 'bad signature', env.agentId);
 
   let json: Buffer;
@@ -77,7 +90,7 @@ export async function receive(db: Db, env: Envelope, channel: string, remote: st
   const idForReply = typeof claimed === 'string' && /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/.test(claimed) ? claimed : undefined;
   let msg;
   try {
-    msg = parseMessage(parsed, env.agentId);
+    msg = parseMessage(parsed, env.agentId!);
   } catch (err) {
     if (err instanceof SchemaError) return { ...reject(400, 'invalid', err.message, env.agentId), messageId: idForReply };
     throw err;
