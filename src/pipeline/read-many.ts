@@ -56,9 +56,25 @@ export async function forEachReading(hosts: string[], settings: SnmpSettings, op
         const pages = await scrapeDevice(result.reading, options.web?.(host) ?? webOptionsFor(config, host));
         result.reading = mergeWeb(result.reading, pages);
       }
+      flagNoStableIdentity(result.reading);
       each(result, i);
     }
   };
   const width = Math.min(config.snmp.concurrency, hosts.length);
   await Promise.all(Array.from({ length: width }, worker));
+}
+
+/**
+ * A device with neither serial nor MAC (some print servers hide both) is still a device:
+ * the collector keys it by agent + address + model until one appears (issue 13 item 2).
+ * The Reading says so, so nobody mistakes the fallback for a stable identity.
+ */
+export function flagNoStableIdentity(reading: Reading): void {
+  const id = reading.identity;
+  if (!reading.ok || id.serial || id.mac || reading.flags.some((f) => f.code === 'noSerialOrMac')) return;
+  reading.flags.push({
+    code: 'noSerialOrMac',
+    path: 'identity',
+    message: `no serial number or MAC address: identified by this agent, address ${id.ip ?? reading.host} and model ${id.model ?? id.sysObjectID ?? 'unknown'} until one appears`,
+  });
 }

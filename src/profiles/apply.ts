@@ -28,9 +28,11 @@ export function applyProfile(reading: Reading, varbinds: VarbindTable | Varbind[
 function applyIdentity(reading: Reading, idx: VarbindTable, profile: Profile, src: (w: string) => string): void {
   for (const field of ['serial', 'model', 'firmware'] as const) {
     const current = reading.identity[field];
-    if (current && !profile.identityOverride?.includes(field)) continue;
     const got = readIdentity(profile, idx, field);
     if (!got) continue;
+    // The vendor's own model OID names the model exactly; sysDescr/hrDeviceDescr only suggest one.
+    const vendorModel = field === 'model' && got.from !== 'sysDescr';
+    if (current && !vendorModel && !profile.identityOverride?.includes(field)) continue;
     reading.identity[field] = got.value;
     reading.sources[`identity.${field}`] = src(got.from);
   }

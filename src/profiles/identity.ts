@@ -3,6 +3,7 @@
  * value they give. Pure. Used by the profile engine on a full read and by discovery's
  * identification step, so both key a device by the same serial.
  */
+import { cleanIdentityText } from '../reading/identity-text.js';
 import { cleanSerial } from '../reading/serial.js';
 import type { VarbindTable } from '../snmp/varbind-table.js';
 import type { IdentityField, Profile, ValueSpec } from './types.js';
@@ -31,7 +32,7 @@ export function readSpec(idx: VarbindTable, spec: ValueSpec): { value: string; f
 export function readIdentity(profile: Profile, idx: VarbindTable, field: IdentityField): { value: string; from: string } | null {
   for (const spec of profile.identity?.[field] ?? []) {
     const got = readSpec(idx, spec);
-    const value = got && (field === 'serial' ? cleanSerial(got.value) : got.value);
+    const value = got && (field === 'serial' ? cleanSerial(got.value) : cleanIdentityText(got.value));
     if (got && value) return { value, from: got.from };
   }
   return null;

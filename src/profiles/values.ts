@@ -37,7 +37,9 @@ export function textOf(vb: Varbind | undefined): string | null {
 
 /** Decode a device string: cut at the first NUL, UTF-8 if valid else Latin-1, trim. */
 export function cleanText(buf: Buffer): string | null {
-  const nul = buf.indexOf(0);
+  // Cut at the first NUL after the text starts (a NUL in a binary prefix before it is not the end).
+  const start = buf.findIndex((b) => b > 0x20 && b !== 0x7f);
+  const nul = buf.indexOf(0, Math.max(0, start));
   const bytes = nul >= 0 ? buf.subarray(0, nul) : buf;
   let text = bytes.toString('utf8');
   if (text.includes('\uFFFD')) text = bytes.toString('latin1');

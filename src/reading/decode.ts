@@ -15,6 +15,7 @@ import { vbMac, vbNumber, vbText } from './text.js';
 import { isNotice } from './notices.js';
 import { emptyReading, severityWord, type Alert, type CounterUnit, type Marker, type Reading, type Supply, type Tray } from './types.js';
 import { identifyDevice } from './identify.js';
+import { cleanIdentityText } from './identity-text.js';
 import { cleanSerial } from './serial.js';
 
 export interface DecodeOptions {
@@ -109,7 +110,7 @@ function decodeIdentity(t: VarbindTable, r: Reading, ip: string | null, src: Src
   const hrDescr = hrDescrOid ? vbText(t.get(hrDescrOid), charset) : null;
   const found = identifyDevice({ sysObjectID: id.sysObjectID, sysDescr: id.sysDescr, hrDeviceDescr: hrDescr });
   if (found.vendor) set('vendor', found.vendor, found.vendorFrom === 'sysObjectID' ? SYS.objectID : SYS.descr);
-  if (found.model) set('model', found.model, found.modelFrom === 'hrDeviceDescr' && hrDescrOid ? hrDescrOid : SYS.descr);
+  if (found.model) set('model', cleanIdentityText(found.model), found.modelFrom === 'hrDeviceDescr' && hrDescrOid ? hrDescrOid : SYS.descr);
 }
 
 function decodeStatus(t: VarbindTable, r: Reading, src: Src, charset: number | null): void {
