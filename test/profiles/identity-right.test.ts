@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { cleanIdentityText } from '../../src/reading/identity-text.js';
 import { cleanSerial } from '../../src/reading/serial.js';
-import { flagNoStableIdentity } from '../../src/reading/read-many.js';
+import { flagNoStableIdentity } from '../../src/pipeline/read-many.js';
 import { decodeReading } from '../../src/reading/decode.js';
 import type { Varbind } from '../../src/snmp/types.js';
 import { readWithProfiles, recording } from './helpers.js';
