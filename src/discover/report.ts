@@ -26,7 +26,9 @@ export function summaryLine(stats: SweepStats, responders: number, rows: readonl
   const count = (s: string) => rows.filter((d) => d.status === s).length;
   const printers = rows.filter((d) => d.status !== 'missing').length;
   const parts = [
-    `${stats.aborted ? 'Interrupted after' : 'Swept'} ${stats.addresses.toLocaleString('en')} address${stats.addresses === 1 ? '' : 'es'} in ${(stats.durationMs / 1000).toFixed(1)} s`,
+    stats.aborted
+      ? `Interrupted after probing ${stats.probed.toLocaleString('en')} of ${stats.addresses.toLocaleString('en')} address${stats.addresses === 1 ? '' : 'es'} in ${(stats.durationMs / 1000).toFixed(1)} s`
+      : `Swept ${stats.addresses.toLocaleString('en')} address${stats.addresses === 1 ? '' : 'es'} in ${(stats.durationMs / 1000).toFixed(1)} s`,
     `${responders} answered`,
     `${printers} printer${printers === 1 ? '' : 's'} (${count('new')} new, ${count('moved')} moved, ${count('missing')} missing)`,
   ];

@@ -62,6 +62,8 @@ export interface FoundDevice {
 
 export interface SweepStats extends Counters {
   addresses: number;
+  /** Addresses sent at least one probe (less than `addresses` when the sweep was interrupted). */
+  probed: number;
   durationMs: number;
   aborted: boolean;
   /** Addresses that speak SNMPv3 but refused every configured user (and no community worked). */
@@ -322,6 +324,9 @@ export async function sweep(o: SweepOptions): Promise<SweepResult> {
   let timer: NodeJS.Timeout | null = null;
   let immediate: NodeJS.Immediate | null = null;
   let lastProgress = 0;
+  let lastSendAt: number | null = null;
+  let shownEta: number | null = null;
+  let lastProgressAt = started;
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => { resolveDone = r; });
 
@@ -334,8 +339,19 @@ export async function sweep(o: SweepOptions): Promise<SweepResult> {
     const elapsed = (now - started) / 1000;
     const rate = elapsed > 0 ? finished / elapsed : 0;
     const left = N - finished;
-    const sendLeft = o.rate > 0 ? (N - next) / o.rate * 1000 : 0;
-    const etaMs = left === 0 ? 0 : Math.max(sendLeft + (outstanding > 0 ? o.timeoutMs : 0), rate > 0 ? (left / rate) * 1000 : 0);
+    // Time left = the first probes still to send, at the configured rate, plus the longest an
+    // address can then take (every credential stage, every try, each waiting the timeout).
+    // Not extrapolated from addresses finished so far: silent addresses finish only after
+    // their timeouts, so that rate starts near zero and the estimate would leap about.
+    const sendLeft = o.rate > 0 ? ((N - next) / o.rate) * 1000 : 0;
+    if (next >= N && lastSendAt === null) lastSendAt = now;
+    const tail = stages.length * tries * o.timeoutMs;
+    const raw = left === 0 ? 0 : lastSendAt === null ? sendLeft + tail : Math.max(0, lastSendAt + tail - now);
+    // Retries take send slots from new probes, so the estimate may creep up: shown, it rises
+    // at most half as fast as the clock runs, never in a jump.
+    shownEta = shownEta === null ? raw : Math.min(raw, shownEta + (now - lastProgressAt) / 2);
+    lastProgressAt = now;
+    const etaMs = left === 0 ? 0 : shownEta;
     o.onProgress({ done: finished, total: N, responders: devices.length, printers, rate, etaMs });
   };
 
@@ -386,7 +402,7 @@ export async function sweep(o: SweepOptions): Promise<SweepResult> {
   devices.sort((a, b) => ipToInt(a.ip) - ipToInt(b.ip));
   return {
     devices,
-    stats: { ...client.counters, addresses: N, durationMs: performance.now() - started, aborted: stop, refused },
+    stats: { ...client.counters, addresses: N, probed: next, durationMs: performance.now() - started, aborted: stop, refused },
   };
 }
 

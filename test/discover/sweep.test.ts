@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Credential } from '../../src/discover/credentials.js';
 import { sweep, type SweepOptions } from '../../src/discover/sweep.js';
 import { buildTargets } from '../../src/discover/targets.js';
+import { summaryLine } from '../../src/discover/report.js';
 import { decodeMessage, encodeCommunityMessage } from '../../src/snmp/ber.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
 import type { DeviceOptions } from '../../src/sim/device.js';
@@ -157,5 +158,29 @@ describe('sweep', () => {
     expect(performance.now() - t0).toBeLessThan(1000);
     expect(r.stats.aborted).toBe(true);
     expect(r.stats.sent).toBeLessThan(254);
+    // The summary names the addresses actually probed (sent also counts the identification requests).
+    expect(r.stats.probed).toBeGreaterThan(0);
+    expect(r.stats.probed).toBeLessThanOrEqual(r.stats.sent);
+    expect(summaryLine(r.stats, r.devices.length, [])).toMatch(new RegExp(`^Interrupted after probing ${r.stats.probed} of 254 addresses in `));
+  });
+
+  it('progress time left starts near the real duration and never jumps up', async () => {
+    const { prefix, port } = block();
+    await sim([{ address: `${prefix}.1`, port, varbinds: recording('printers', 'brother') }]);
+    const seen: Array<{ at: number; eta: number }> = [];
+    await run([`${prefix}.1-${prefix}.120`], {
+      port, rate: 200, timeoutMs: 150, retries: 1, progressIntervalMs: 20,
+      onProgress: (p) => seen.push({ at: performance.now(), eta: p.etaMs }),
+    });
+    expect(seen.length).toBeGreaterThan(10);
+    // 120 probes at 200/s, then at most two tries of 150 ms: 0.9 s; the first estimate says so
+    // (not an extrapolation from the first few silent addresses).
+    expect(seen[0]!.eta).toBeGreaterThan(800);
+    expect(seen[0]!.eta).toBeLessThanOrEqual(900);
+    for (let i = 1; i < seen.length; i++) {
+      const rise = seen[i]!.eta - seen[i - 1]!.eta;
+      expect(rise, `update ${i}`).toBeLessThanOrEqual((seen[i]!.at - seen[i - 1]!.at) / 2 + 1);
+    }
+    expect(seen.at(-1)!.eta).toBe(0);
   });
 });
