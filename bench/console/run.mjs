@@ -23,7 +23,7 @@ const RAW_DAYS = Number(opt('raw-days', '7'));
 const DAILY_DAYS = Number(opt('daily-days', '365'));
 const INGEST_S = Number(opt('ingest-seconds', '20'));
 const RUNS = Number(opt('runs', '20'));
-const NOW = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
+const NOW = opt('now') ?? new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
 const dir = opt('keep') ?? mkdtempSync(join(tmpdir(), 'amr-bench-console-'));
 chmodSync(dir, 0o755);
 const log = (...a) => console.log(new Date().toISOString().slice(11, 19), ...a);
@@ -31,16 +31,17 @@ const log = (...a) => console.log(new Date().toISOString().slice(11, 19), ...a);
 // PostgreSQL with durable settings (fsync on, unlike the test cluster), 256 MB shared buffers.
 const bindir = execFileSync('bash', ['-c', 'ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1'], { encoding: 'utf8' }).trim();
 const asPg = (cmd, a) => (process.getuid() === 0 ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...a], { stdio: 'pipe' }) : execFileSync(cmd, a, { stdio: 'pipe' }));
+const PGDATA = opt('pgdata'); // measure an already seeded cluster (a copy of a kept one) instead of seeding
 const pgdir = join(dir, 'pg');
-const port = 15432;
+const port = Number(opt('port', '15432'));
 function startPg() {
   execFileSync('mkdir', ['-p', pgdir]);
   if (process.getuid() === 0) execFileSync('chown', ['postgres:', pgdir]);
-  asPg(`${bindir}/initdb`, ['-D', join(pgdir, 'data'), '-U', 'amr', '--auth=trust', '-E', 'UTF8']);
-  asPg(`${bindir}/pg_ctl`, ['-D', join(pgdir, 'data'), '-l', join(pgdir, 'log'), '-w', '-t', '60', '-o',
+  if (!PGDATA) asPg(`${bindir}/initdb`, ['-D', join(pgdir, 'data'), '-U', 'amr', '--auth=trust', '-E', 'UTF8']);
+  asPg(`${bindir}/pg_ctl`, ['-D', PGDATA ?? join(pgdir, 'data'), '-l', join(pgdir, 'log'), '-w', '-t', '60', '-o',
     `-h 127.0.0.1 -p ${port} -k ${pgdir} -c shared_buffers=256MB -c work_mem=32MB -c maintenance_work_mem=512MB -c max_wal_size=8GB -c checkpoint_timeout=30min`, 'start']);
 }
-const stopPg = () => { try { asPg(`${bindir}/pg_ctl`, ['-D', join(pgdir, 'data'), '-m', 'fast', '-w', 'stop']); } catch { /* gone */ } };
+const stopPg = () => { try { asPg(`${bindir}/pg_ctl`, ['-D', PGDATA ?? join(pgdir, 'data'), '-m', 'fast', '-w', 'stop']); } catch { /* gone */ } };
 const PGURL = `postgres://amr@127.0.0.1:${port}/postgres`;
 
 function pct(xs, p) { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil(p / 100 * s.length) - 1)]; }
@@ -68,7 +69,8 @@ async function measure(db, name) {
     ]);
     return C.deviceHistory(db, id, { now: new Date(NOW) }).then((h) => (d ? h : null));
   }));
-  res.push(await time(`${name} supplies to ship, whole dealer`, () => C.suppliesToShip(db, { now: new Date(NOW) }), Math.min(RUNS, 10)));
+  res.push(await time(`${name} supplies to ship, whole dealer, first page (100)`, (i) => C.suppliesToShip(db, { now: new Date(NOW), limit: 100, offset: (i % 5) * 100 })));
+  res.push(await time(`${name} supplies to ship, whole dealer, all (CSV export)`, () => C.suppliesToShip(db, { now: new Date(NOW) }), Math.min(RUNS, 5)));
   res.push(await time(`${name} supplies to ship, one customer`, (i) => C.suppliesToShip(db, { customer: cust(i), now: new Date(NOW) })));
   res.push(await time(`${name} forecasts, one customer`, (i) => C.forecasts(db, { customer: cust(i) })));
   res.push(await time(`${name} open notifications, whole dealer (500)`, () => C.events(db, { open: true, limit: 500 })));
@@ -133,7 +135,7 @@ async function main() {
   const client = new pg.Client({ connectionString: PGURL });
   await client.connect();
   const seedTimes = [];
-  for (const [name, sql] of seedStatements({ devices: DEVICES, agents: AGENTS, customers: CUSTOMERS, rawDays: RAW_DAYS, dailyDays: DAILY_DAYS, months: 12, now: NOW })) {
+  for (const [name, sql] of PGDATA ? [] : seedStatements({ devices: DEVICES, agents: AGENTS, customers: CUSTOMERS, rawDays: RAW_DAYS, dailyDays: DAILY_DAYS, months: 12, now: NOW })) {
     const t = performance.now();
     const r = await client.query(sql);
     seedTimes.push([name, (performance.now() - t) / 1000, r.rowCount]);

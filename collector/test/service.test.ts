@@ -70,6 +70,7 @@ describe.each(BACKENDS.map((b, i) => [b().name, b, i] as const))('toner and serv
     const list = await suppliesToShip(c.db);
     expect(list.map((r) => [r.serial, r.description, r.levelPercent])).toEqual([['P-1', 'Black Toner', 40]]);
     expect(list[0]!.why).toMatch(/^empty in 20 d$/);
+    expect(await suppliesToShip(c.db, { limit: 1, offset: 1 })).toEqual([]);
     // Another customer's device at 12 %: listed by the default level threshold (15 %), not by ACME's.
     await send(other, { serial: 'Q-1', mac: 'aa:00:00:00:00:02', readAt: new Date(now - HOUR), counters: { total: 500 }, supplies: toner(12) });
     expect((await suppliesToShip(c.db, { customer: 'OTHER-0002' })).map((r) => [r.serial, r.why])).toEqual([['Q-1', 'level 12% <= 15%']]);

@@ -4,7 +4,9 @@
  *
  * 1. `trend`: a Theil-Sen fit of level (%) against time over the readings since the
  *    last cartridge change (at least 3 readings spanning at least 2 days, falling).
- *    Days left = fitted level now / fall per day.
+ *    Days left = the newest level / the fitted fall per day (the newest level, not the
+ *    fitted one: a sudden heavy print job shows at once; a wrong low reading errs on the
+ *    side of shipping early).
  * 2. `pages`: otherwise, page rate x pages-per-percent: the device's pages per day
  *    (from its total counter over the same readings, or the caller's rate) times the
  *    percent used per page, taken from this cartridge so far or from the last
@@ -64,9 +66,7 @@ export function forecastSupply(history: LevelPoint[], o: ForecastOptions): Forec
   if (pts.length >= MIN_POINTS && last.at - pts[0]!.at >= MIN_SPAN) {
     const line = theilSen(pts.map((p) => ({ x: (p.at - pts[0]!.at) / DAY, y: p.level })));
     if (line && line.slope < 0) {
-      const fitted = Math.max(0, Math.min(100, line.intercept + line.slope * ((o.now - pts[0]!.at) / DAY)));
-      const f = result(fitted, -line.slope, 'trend', pts.length, o);
-      return { ...f, level: last.level };
+      return result(last.level, -line.slope, 'trend', pts.length, o);
     }
   }
 

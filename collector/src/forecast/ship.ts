@@ -35,60 +35,65 @@ export async function setThresholds(db: Db, customer: string, t: Partial<Thresho
   return next;
 }
 
-export async function suppliesToShip(db: Db, opts: { customer?: string; now?: Date; defaults?: Partial<Thresholds> } = {}): Promise<ShipRow[]> {
+/**
+ * The list, soonest empty first within each customer. Each customer's thresholds are joined in
+ * the query (a small VALUES list), so `limit`/`offset` pages are cut by the database.
+ */
+export async function suppliesToShip(db: Db, opts: { customer?: string; now?: Date; defaults?: Partial<Thresholds>; limit?: number; offset?: number } = {}): Promise<ShipRow[]> {
   const now = (opts.now ?? new Date()).getTime();
   const def = { belowPercent: opts.defaults?.belowPercent ?? DEFAULT_SHIP_BELOW_PERCENT, days: opts.defaults?.days ?? DEFAULT_SHIP_DAYS };
-  const per = await thresholds(db);
-  const all = [def, ...per.values()];
-  // Candidates by the widest thresholds through indexes; each customer's own thresholds applied below.
+  const per = [...(await thresholds(db)).entries()].filter(([c]) => !opts.customer || c === opts.customer);
+  const cutoff = (days: number) => new Date(now + days * 86_400_000).toISOString();
+  const all = [def, ...per.map(([, t]) => t)];
   const maxBelow = Math.max(...all.map((t) => t.belowPercent));
-  const maxCutoff = new Date(now + Math.max(...all.map((t) => t.days)) * 86_400_000).toISOString();
-  // One customer: its devices first (index on customer), then the thresholds. Whole dealer: candidates through the level, state and empty_at indexes.
-  const rows = opts.customer ? await db.all<Record<string, unknown>>(
-    `SELECT d.customer, d.id AS device_id, d.vendor, d.model, d.serial, d.mac, d.location, s.idx, s.description, s.color, s.level_percent,
-       s.state, s.read_at, f.days_left, f.empty_at, f.method
-     FROM devices d JOIN supplies s ON s.device_id = d.id
-     LEFT JOIN supply_forecasts f ON f.device_id = s.device_id AND f.idx = s.idx
+  const maxCutoff = cutoff(Math.max(...all.map((t) => t.days)));
+  // Per-customer thresholds as rows to join: (customer, below, cutoff) as column1..3 (both databases name VALUES columns so).
+  const tv = per.length ? `(VALUES ${per.map(() => '(?, CAST(? AS INTEGER), ?)').join(', ')})` : null;
+  const tp = per.flatMap(([c, t]) => [c, t.belowPercent, cutoff(t.days)]);
+  const cols = `d.customer, d.id AS device_id, d.vendor, d.model, d.serial, d.mac, d.location, s.idx, s.description, s.color, s.level_percent,
+       s.state, s.read_at, f.days_left, f.empty_at, f.method`;
+  const joins = `LEFT JOIN supply_forecasts f ON f.device_id = s.device_id AND f.idx = s.idx
      LEFT JOIN supply_shipments sh ON sh.device_id = s.device_id AND sh.idx = s.idx
-     WHERE d.customer = ? AND sh.device_id IS NULL AND COALESCE(s.class, '') <> 'receptacle'
-       AND (s.level_percent <= ? OR s.state IN ('low', 'empty') OR f.empty_at <= ?)`,
-    [opts.customer, maxBelow, maxCutoff]) : await db.all<Record<string, unknown>>(
-    `WITH cand AS (
-       SELECT device_id, idx FROM supplies WHERE level_percent <= ?
-       UNION SELECT device_id, idx FROM supplies WHERE state IN ('low', 'empty')
-       UNION SELECT device_id, idx FROM supply_forecasts WHERE empty_at <= ?
-     )
-     SELECT d.customer, d.id AS device_id, d.vendor, d.model, d.serial, d.mac, d.location, s.idx, s.description, s.color, s.level_percent,
-       s.state, s.read_at, f.days_left, f.empty_at, f.method
-     FROM cand JOIN supplies s ON s.device_id = cand.device_id AND s.idx = cand.idx
-     JOIN devices d ON d.id = s.device_id
-     LEFT JOIN supply_forecasts f ON f.device_id = s.device_id AND f.idx = s.idx
-     LEFT JOIN supply_shipments sh ON sh.device_id = s.device_id AND sh.idx = s.idx
-     WHERE sh.device_id IS NULL AND COALESCE(s.class, '') <> 'receptacle'`,
-    [maxBelow, maxCutoff],
-  );
-  const out: ShipRow[] = [];
-  for (const r of rows) {
-    const t = per.get(String(r.customer)) ?? def;
+     ${tv ? `LEFT JOIN ${tv} AS t ON t.column1 = d.customer` : ''}`;
+  const below = tv ? `COALESCE(t.column2, ${Number(def.belowPercent)})` : String(Number(def.belowPercent));
+  const cut = tv ? `COALESCE(t.column3, ?)` : '?';
+  const keep = `sh.device_id IS NULL AND COALESCE(s.class, '') <> 'receptacle'
+       AND (s.level_percent <= ${below} OR s.state IN ('low', 'empty') OR f.empty_at <= ${cut})`;
+  const order = `ORDER BY d.customer, CASE WHEN f.empty_at IS NULL THEN 1 ELSE 0 END, f.empty_at, s.level_percent, d.id, s.idx
+     ${opts.limit !== undefined ? `LIMIT ${Math.max(0, Math.floor(opts.limit))} OFFSET ${Math.max(0, Math.floor(opts.offset ?? 0))}` : ''}`;
+  // One customer: its devices first (index on customer). Whole dealer: candidates through the level, state and empty_at indexes.
+  const rows = opts.customer
+    ? await db.all<Record<string, unknown>>(
+      `SELECT ${cols} FROM devices d JOIN supplies s ON s.device_id = d.id ${joins} WHERE d.customer = ? AND ${keep} ${order}`,
+      [...tp, opts.customer, cutoff(def.days)])
+    : await db.all<Record<string, unknown>>(
+      `WITH cand AS (
+         SELECT device_id, idx FROM supplies WHERE level_percent <= ?
+         UNION SELECT device_id, idx FROM supplies WHERE state IN ('low', 'empty')
+         UNION SELECT device_id, idx FROM supply_forecasts WHERE empty_at <= ?
+       )
+       SELECT ${cols} FROM cand JOIN supplies s ON s.device_id = cand.device_id AND s.idx = cand.idx JOIN devices d ON d.id = s.device_id ${joins}
+       WHERE ${keep} ${order}`,
+      [maxBelow, maxCutoff, ...tp, cutoff(def.days)]);
+  const thr = new Map(per);
+  return rows.map((r) => {
+    const t = thr.get(String(r.customer)) ?? def;
     const level = r.level_percent === null ? null : Number(r.level_percent);
     const emptyAt = (r.empty_at as string | null) ?? null;
+    const emptyMs = emptyAt ? Date.parse(emptyAt) : null;
     const why = [
       level !== null && level <= t.belowPercent ? `level ${level}% <= ${t.belowPercent}%` : null,
       r.state === 'low' || r.state === 'empty' ? `device says ${String(r.state)}` : null,
-      emptyAt && Date.parse(emptyAt) <= now + t.days * 86_400_000 ? `empty in ${Math.max(0, Math.round((Date.parse(emptyAt) - now) / 86_400_000))} d` : null,
+      emptyMs !== null && emptyMs <= now + t.days * 86_400_000 ? `empty in ${Math.max(0, Math.round((emptyMs - now) / 86_400_000))} d` : null,
     ].filter(Boolean).join('; ');
-    if (!why) continue;
-    out.push({
+    return {
       customer: String(r.customer), deviceId: Number(r.device_id), vendor: r.vendor as string | null, model: r.model as string | null,
       serial: r.serial as string | null, mac: r.mac as string | null, location: r.location as string | null, supply: String(r.idx),
       description: r.description as string | null, color: r.color as string | null, levelPercent: level, state: r.state as string | null,
-      readAt: String(r.read_at), daysLeft: emptyAt ? Math.max(0, Math.round((Date.parse(emptyAt) - now) / 8_640_000) / 10) : null,
+      readAt: String(r.read_at), daysLeft: emptyMs !== null ? Math.max(0, Math.round((emptyMs - now) / 8_640_000) / 10) : null,
       emptyAt, method: (r.method as string | null) ?? null, why,
-    });
-  }
-  // Soonest empty first.
-  const soon = (r: ShipRow) => (r.emptyAt ? Date.parse(r.emptyAt) : r.levelPercent !== null ? now + r.levelPercent * 86_400_000 : Infinity);
-  return out.sort((a, b) => a.customer.localeCompare(b.customer) || soon(a) - soon(b) || a.deviceId - b.deviceId);
+    };
+  });
 }
 
 export const SHIP_CSV_COLUMNS = ['customer', 'vendor', 'model', 'serial', 'mac', 'location', 'supply', 'description', 'color', 'level_percent', 'state', 'days_left', 'empty_at', 'method', 'why', 'read_at'] as const;
