@@ -4,6 +4,8 @@ import { auditLog } from '../src/auth/audit.js';
 import { createToken } from '../src/auth/tokens.js';
 import { findUser } from '../src/auth/users.js';
 import { startCollector, type Collector } from '../src/index.js';
+import { addRule } from '../src/notify/rules.js';
+import { message, post, reading } from './helpers/client.js';
 import { BACKENDS } from './helpers/backends.js';
 import { call, deviceId, seedConsole } from './helpers/console.js';
 
@@ -11,11 +13,12 @@ describe.each(BACKENDS.map((b) => [b().name, b] as const))('console API (%s)', (
   const backend = makeBackend();
   let c: Collector;
   const tok: Record<string, string> = {};
+  let world: Awaited<ReturnType<typeof seedConsole>>;
   const api = (path: string, who: string, o: { method?: string } = {}) => call(`${c.url}${path}`, { token: tok[who], method: o.method });
 
   beforeAll(async () => {
     c = await startCollector({ db: await backend.url(), host: '127.3.7.4', log: false });
-    await seedConsole(c);
+    world = await seedConsole(c);
     for (const u of ['admin', 'tech', 'acme', 'other']) tok[u] = (await createToken(c.db, (await findUser(c.db, u))!.id, `${u} test`)).token;
   });
   afterAll(async () => {
@@ -34,7 +37,7 @@ describe.each(BACKENDS.map((b) => [b().name, b] as const))('console API (%s)', (
     const a = await deviceId(c, 'A-100');
     for (const [path, ops] of Object.entries(doc.body.paths as Record<string, Record<string, unknown>>)) {
       if (!ops.get) continue;
-      const r = await api(path.replace('{id}', String(a)), 'admin');
+      const r = await api(path.replace('{id}', String(a)).replace('{supply}', 'x'), 'admin');
       expect({ path, status: r.status }).toEqual({ path, status: 200 });
     }
   });
@@ -98,5 +101,39 @@ describe.each(BACKENDS.map((b) => [b().name, b] as const))('console API (%s)', (
     expect((await api('/api/v1/alerts', 'acme')).body.alerts[0].ackedBy).toBe('tech');
     expect((await auditLog(c.db)).find((e) => e.action === 'alert.ack')).toMatchObject({ actor: 'tech' });
     expect((await api('/api/v1/alerts', 'acme', { method: 'POST' })).status).toBe(405);
+  });
+
+  it('lists supplies to ship in scope; a technician marks one shipped and it leaves the list; customers may not', async () => {
+    const mine = await api('/api/v1/supplies/to-ship', 'acme');
+    const cyan = mine.body.toShip.find((x: { serial: string; description: string }) => x.serial === 'A-100' && x.description === 'Cyan Toner');
+    expect(cyan).toBeDefined();
+    expect((await api('/api/v1/supplies/to-ship', 'other')).body.toShip).toEqual([]);
+    const path = `/api/v1/devices/${cyan.deviceId}/supplies/${encodeURIComponent(cyan.supply)}/shipped`;
+    expect((await api(path, 'acme', { method: 'POST' })).status).toBe(403);
+    expect((await api(`/api/v1/devices/${cyan.deviceId}/supplies/nope/shipped`, 'tech', { method: 'POST' })).status).toBe(404);
+    expect((await api(path, 'tech', { method: 'POST' })).status).toBe(200);
+    const after = await api('/api/v1/supplies/to-ship', 'acme');
+    expect(after.body.toShip.some((x: { serial: string; description: string }) => x.serial === 'A-100' && x.description === 'Cyan Toner')).toBe(false);
+    const f = await deviceId(c, 'F-1');
+    expect((await api(`/api/v1/forecasts?device=${f}`, 'acme')).status).toBe(404);
+    const fc = await api('/api/v1/forecasts', 'acme');
+    expect(fc.body.forecasts.length).toBeGreaterThan(0);
+    expect(fc.body.forecasts.every((x: { customer: string }) => x.customer === 'ACME-0001')).toBe(true);
+  });
+
+  it('lists notifications in scope; technicians acknowledge them', async () => {
+    await addRule(c.db, { kind: 'supply-empty', webhook: 'http://127.3.7.4:9/hook' });
+    const r = await post(c.url, world.acme, message(world.acme, [reading({
+      serial: 'B-1', vendor: 'Kyocera', model: 'ECOSYS P3145dn', mac: 'aa:bb:cc:00:00:0b', readAt: new Date(), counters: { total: 9000 },
+      supplies: [{ description: 'Black Toner', color: 'black', levelPercent: 0, state: 'empty' }],
+    })]));
+    expect(r.status).toBe(200);
+    const list = await api('/api/v1/notifications', 'acme');
+    const ev = list.body.notifications.find((e: { kind: string }) => e.kind === 'supply-empty');
+    expect(ev).toMatchObject({ customer: 'ACME-0001', state: 'open', ackedBy: null });
+    expect((await api('/api/v1/notifications', 'other')).body.notifications).toEqual([]);
+    expect((await api(`/api/v1/notifications/${ev.id}/ack`, 'acme', { method: 'POST' })).status).toBe(403);
+    expect((await api(`/api/v1/notifications/${ev.id}/ack`, 'tech', { method: 'POST' })).status).toBe(200);
+    expect((await api('/api/v1/notifications', 'acme')).body.notifications.find((e: { id: number }) => e.id === ev.id).ackedBy).toBe('tech');
   });
 });

@@ -80,7 +80,7 @@ describe('the console in Chromium', () => {
   it('admin: every customer, users, audit log, agents with enrol, rekey and revoke; times in the viewer\'s zone', async () => {
     const page = await as('admin', 'America/New_York');
     expect(await page.title()).toBe('Fleet · amr collector');
-    expect(await page.locator('nav a').allInnerTexts()).toEqual(['Fleet', 'Agents', 'Alerts', 'Supplies', 'Billing', 'Users', 'Audit log']);
+    expect(await page.locator('nav a').allInnerTexts()).toEqual(['Fleet', 'Agents', 'Alerts', 'Notifications', 'Supplies', 'Billing', 'Users', 'Audit log']);
     expect((await rows(page, '#customers')).map((r) => r.slice(0, 3))).toEqual([['ACME-0001', '1', '7'], ['OTHER-0002', '1', '1']]);
     const a = (await rows(page, '#devices')).find((r) => r.includes('A-100'))!;
     expect(a[0]).toBe('ACME-0001');
@@ -134,7 +134,7 @@ describe('the console in Chromium', () => {
 
   it('technician: every customer, acknowledges alerts, but no users, audit or agent actions', async () => {
     const page = await as('tech');
-    expect(await page.locator('nav a').allInnerTexts()).toEqual(['Fleet', 'Agents', 'Alerts', 'Supplies', 'Billing']);
+    expect(await page.locator('nav a').allInnerTexts()).toEqual(['Fleet', 'Agents', 'Alerts', 'Notifications', 'Supplies', 'Billing']);
     expect((await rows(page, '#customers')).map((r) => r[0])).toEqual(['ACME-0001', 'NEW-0003', 'OTHER-0002']);
     for (const p of ['/users', '/audit']) expect((await page.goto(`${c.url}${p}`))?.status()).toBe(403);
     await page.goto(`${c.url}/agents`);
@@ -150,11 +150,19 @@ describe('the console in Chromium', () => {
     await shot(page, 'alerts');
     await Promise.all([page.waitForURL(`${c.url}/alerts`), alert.locator('button', { hasText: 'Acknowledge' }).click()]);
     expect(await page.locator('#alerts tbody tr', { hasText: 'Front cover open' }).innerText()).toMatch(/tech, \d{4}-\d\d-\d\d \d\d:\d\d/);
+    // Supplies to ship: marked shipped, it leaves the list.
+    await page.click('nav >> text=Supplies');
+    const cyan = page.locator('#to-ship tbody tr', { hasText: 'Cyan Toner' });
+    expect(await cyan.innerText()).toContain('A-100');
+    await shot(page, 'supplies');
+    await Promise.all([page.waitForURL(`${c.url}/supplies`), cyan.locator('button', { hasText: 'Mark shipped' }).click()]);
+    expect(await page.locator('#to-ship tbody tr', { hasText: 'Cyan Toner' }).count()).toBe(0);
+    expect(await page.locator('#to-ship tbody tr', { hasText: 'Black Toner' }).count()).toBe(1);
   });
 
   it('customer: only its own devices, sites and bills; another customer\'s device is 404; read-only', async () => {
     const page = await as('acme');
-    expect(await page.locator('nav a').allInnerTexts()).toEqual(['Fleet', 'Agents', 'Alerts', 'Supplies', 'Billing']);
+    expect(await page.locator('nav a').allInnerTexts()).toEqual(['Fleet', 'Agents', 'Alerts', 'Notifications', 'Supplies', 'Billing']);
     expect((await rows(page, '#customers')).map((r) => r[0])).toEqual(['ACME-0001']);
     const devices = await rows(page, '#devices');
     expect(devices).toHaveLength(7);
@@ -176,6 +184,9 @@ describe('the console in Chromium', () => {
     await page.goto(`${c.url}/alerts`);
     expect(await page.locator('#alerts button').count()).toBe(0);
     expect(await page.locator('#alerts tbody tr').innerText()).toContain('Front cover open');
+    await page.goto(`${c.url}/supplies`);
+    expect(await page.locator('#to-ship tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.locator('#to-ship button').count()).toBe(0);
     // The API with the session: the same rule.
     expect((await page.request.get(`${c.url}/api/v1/devices/${f}`)).status()).toBe(404);
     expect((await page.request.get(`${c.url}/billing.csv?period=2025-03&customer=OTHER-0002`)).text()).resolves.not.toContain('F-1');

@@ -56,6 +56,13 @@ export function openApi(): object {
           responses: { 200: ok({ type: 'object', properties: { alert: { $ref: '#/components/schemas/Alert' } } }), 404: err, ...common },
         },
       },
+      '/api/v1/forecasts': { get: { summary: 'Days until empty for every consumable (Theil-Sen trend of its level since the last cartridge change, else the page rate)', parameters: [q('customer', 'customer code (staff)'), q('device', 'one device id', { type: 'integer' })], responses: { 200: ok({ type: 'object' }), 404: err, ...common } } },
+      '/api/v1/supplies/to-ship': { get: { summary: 'Supplies below the customer\'s level or fewer days from empty than its threshold, not yet shipped', parameters: [q('customer', 'customer code (staff)')], responses: { 200: ok({ type: 'object' }), ...common } } },
+      '/api/v1/devices/{id}/supplies/{supply}/shipped': {
+        post: { summary: 'Mark a supply shipped (technician, admin): off the list until its next cartridge change', parameters: [idParam, { name: 'supply', in: 'path', required: true, schema: str, description: 'supply index as in /api/v1/supplies/to-ship' }], responses: { 200: ok({ type: 'object' }), 404: err, ...common } },
+      },
+      '/api/v1/notifications': { get: { summary: 'Notification events (opened, cleared, acknowledged)', parameters: [q('customer', 'customer code (staff)'), q('open', '1 = only open ones')], responses: { 200: ok({ type: 'object' }), ...common } } },
+      '/api/v1/notifications/{eventId}/ack': { post: { summary: 'Acknowledge a notification (technician, admin)', parameters: [{ name: 'eventId', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: ok({ type: 'object' }), 404: err, ...common } } },
       '/api/v1/agents': { get: { summary: 'Agents (sites): version, last heard, last run, spool backlog', responses: { 200: ok({ type: 'object' }), ...common } } },
     },
     components: {

@@ -17,6 +17,8 @@ import { deviceSupplies, getDevice, latestCounters, listDevices } from './device
 import { deviceHistory, historyEnd } from './history.js';
 import { openApi } from './openapi.js';
 import { deviceReadings } from './readings.js';
+import { forecasts, markShipped, suppliesToShip } from '../forecast/ship.js';
+import { acknowledge, events } from '../notify/evaluate.js';
 
 class ApiError extends Error {
   constructor(readonly status: number, message: string) { super(message); }
@@ -90,6 +92,39 @@ const ROUTES: ApiRoute[] = [
       if (!a) throw new ApiError(404, 'no such open alert');
       await audit(r.o.db, { actor: v.user.username, action: 'alert.ack', target: `device ${a.deviceId}`, detail: (a.codeName ?? a.description ?? '').slice(0, 200), address: r.remote });
       return { alert: a };
+    },
+  },
+  {
+    method: 'GET', path: /^\/api\/v1\/forecasts$/,
+    run: async (r, v) => {
+      const p = r.url.searchParams;
+      const dev = p.get('device');
+      if (dev !== null) await device(r, v, dev);
+      return { forecasts: await forecasts(r.o.db, { customer: customerFilter(v, p.get('customer')), deviceId: dev !== null ? Number(dev) : undefined }) };
+    },
+  },
+  { method: 'GET', path: /^\/api\/v1\/supplies\/to-ship$/, run: async (r, v) => ({ toShip: await suppliesToShip(r.o.db, { customer: customerFilter(v, r.url.searchParams.get('customer')) }) }) },
+  {
+    method: 'POST', path: /^\/api\/v1\/devices\/(\d{1,15})\/supplies\/([^/]{1,200})\/shipped$/, need: 'ship',
+    run: async (r, v, m) => {
+      const d = await device(r, v, m[1]!);
+      const idx = decodeURIComponent(m[2]!);
+      if (!(await r.o.db.get('SELECT idx FROM supplies WHERE device_id = ? AND idx = ?', [d.id, idx]))) throw new ApiError(404, 'no such supply');
+      await markShipped(r.o.db, d.id, idx, v.user.username);
+      await audit(r.o.db, { actor: v.user.username, action: 'supply.shipped', target: `device ${d.id}`, detail: idx, address: r.remote });
+      return { ok: true };
+    },
+  },
+  { method: 'GET', path: /^\/api\/v1\/notifications$/, run: async (r, v) => ({ notifications: await events(r.o.db, { customer: customerFilter(v, r.url.searchParams.get('customer')), open: r.url.searchParams.get('open') === '1' }) }) },
+  {
+    method: 'POST', path: /^\/api\/v1\/notifications\/(\d{1,15})\/ack$/, need: 'acknowledge',
+    run: async (r, v, m) => {
+      const id = Number(m[1]);
+      const e = (await events(r.o.db, { customer: customerFilter(v, null), limit: 10_000 })).find((x) => x.id === id);
+      if (!e) throw new ApiError(404, 'no such notification');
+      await acknowledge(r.o.db, id, v.user.username);
+      await audit(r.o.db, { actor: v.user.username, action: 'notification.ack', target: String(id), detail: e.kind, address: r.remote });
+      return { ok: true };
     },
   },
   { method: 'GET', path: /^\/api\/v1\/agents$/, run: async (r, v) => ({ agents: await listAgents(r.o.db, scopeCustomer(v) ?? undefined) }) },

@@ -8,6 +8,7 @@ import { ident, silentSince } from './fleet.js';
 import { fmtNum, fmtTime, statusLevel } from './format.js';
 import { badge, esc, Html, htmlTable, page, postButton, raw } from './html.js';
 import { sendHtml } from './respond.js';
+import { forecastTable } from './service.js';
 import { HttpError } from './router.js';
 
 function levelBar(level: number | null): string {
@@ -57,6 +58,8 @@ export async function devicePage(r: Req, v: WebViewer, m: RegExpExecArray): Prom
       { header: 'Level', get: (s) => raw(levelBar(s.levelPercent)) },
       { header: 'State', get: (s) => (s.state ? badge(s.state, statusLevel(s.state)) : '') },
     ], 'No supplies reported.'),
+    '<h2>Forecast</h2>',
+    await forecastTable(r, d.id, v),
     '<h2>Open alerts</h2>',
     htmlTable('open-alerts', alerts, [
       { header: 'Severity', get: (a) => badge(a.severity, a.severity === 'critical' ? 'error' : a.severity === 'warning' ? 'warning' : 'unknown') },

@@ -51,7 +51,7 @@ export type PageViewer = Viewer & { csrf?: string };
 
 export function page(v: PageViewer | null, title: string, body: string, opts: { active?: string } = {}): string {
   const links: [string, string, boolean][] = v ? [
-    ['/', 'Fleet', true], ['/agents', 'Agents', true], ['/alerts', 'Alerts', true], ['/supplies', 'Supplies', true],
+    ['/', 'Fleet', true], ['/agents', 'Agents', true], ['/alerts', 'Alerts', true], ['/notifications', 'Notifications', true], ['/supplies', 'Supplies', true],
     ['/billing', 'Billing', true], ['/users', 'Users', can(v, 'manage-users')], ['/audit', 'Audit log', can(v, 'view-audit')],
   ] : [];
   const nav = links.filter(([, , ok]) => ok)

@@ -7,6 +7,7 @@ import type { Req, WebViewer } from './context.js';
 import { devicePage } from './device.js';
 import { fleetPage } from './fleet.js';
 import { suppliesPage } from './supplies.js';
+import { notificationAck, notificationsPage, shipAction, shipCsv } from './service.js';
 import { addUserAction, auditPage, passwdAction, removeUserAction, usersPage } from './users.js';
 
 export interface Route {
@@ -28,6 +29,10 @@ export const ROUTES: Route[] = [
   { method: 'GET', path: /^\/alerts$/, run: alertsPage },
   { method: 'POST', path: /^\/alerts\/([A-Za-z0-9._-]{1,64})\/ack$/, need: 'acknowledge', run: ackAction },
   { method: 'GET', path: /^\/supplies$/, run: suppliesPage },
+  { method: 'GET', path: /^\/supplies\/to-ship\.csv$/, run: shipCsv },
+  { method: 'POST', path: /^\/supplies\/ship$/, need: 'ship', run: shipAction },
+  { method: 'GET', path: /^\/notifications$/, run: notificationsPage },
+  { method: 'POST', path: /^\/notifications\/(\d{1,15})\/ack$/, need: 'acknowledge', run: notificationAck },
   { method: 'GET', path: /^\/billing$/, run: billingPage },
   { method: 'GET', path: /^\/billing\.(csv|json)$/, run: billingExport },
   { method: 'POST', path: /^\/billing\/close$/, need: 'manage-users', run: closeAction },

@@ -7,6 +7,7 @@ import { ident } from './fleet.js';
 import { fmtNum, fmtTime, statusLevel } from './format.js';
 import { badge, esc, htmlTable, page, raw } from './html.js';
 import { sendHtml } from './respond.js';
+import { shipTable, toShip } from './service.js';
 
 const devLink = (r: { deviceId: number; vendor: string | null; model: string | null }) => raw(`<a href="/devices/${r.deviceId}">${esc(ident(r))}</a>`);
 const devId = (r: { serial: string | null; mac: string | null }) => r.serial ?? r.mac ?? '';
@@ -18,10 +19,13 @@ export async function suppliesPage(r: Req, v: WebViewer): Promise<void> {
   const n = (k: string, d: number) => (/^\d{1,6}$/.test(query.get(k) ?? '') && Number(query.get(k)) > 0 ? Number(query.get(k)) : d);
   const staleHours = n('hours', r.o.staleHours);
   const days = n('days', 92);
-  const [sup, st, bw] = await Promise.all([
-    lowSupplies(r.o.db, { customer }), stale(r.o.db, { customer, hours: staleHours }), countersBackwards(r.o.db, { customer, days }),
+  const [ship, sup, st, bw] = await Promise.all([
+    toShip(r, v), lowSupplies(r.o.db, { customer }), stale(r.o.db, { customer, hours: staleHours }), countersBackwards(r.o.db, { customer, days }),
   ]);
+  const csvQs = customer ? `?customer=${encodeURIComponent(customer)}` : '';
   sendHtml(r.res, 200, page(v, 'Supplies', [
+    `<h2>Supplies to ship</h2><p>Below the customer's level or fewer days from empty than its threshold; a supply marked shipped stays off the list until its next cartridge change. <a id="ship-csv" href="/supplies/to-ship.csv${esc(csvQs)}">CSV</a></p>`,
+    shipTable(v, ship),
     '<h2>Low and empty supplies</h2>',
     htmlTable('supplies', sup, [
       { header: 'Customer', get: (x) => x.customer }, { header: 'Device', get: devLink }, { header: 'Serial / MAC', get: devId },
