@@ -57,6 +57,9 @@ function copyData() {
   const packages = join(ROOT, 'packages');
   if (existsSync(packages)) for (const p of readdirSync(packages)) copyNonCode(join(packages, p, 'dist'));
   cpSync(join(ROOT, 'profiles'), join(OUT, 'profiles'), { recursive: true });
+  // The PAC sandbox's WebAssembly (quickjs-wasi), beside pac.js where src/transport/pac.ts looks (the installers copy dist/**).
+  mkdirSync(join(OUT, 'dist', 'transport'), { recursive: true });
+  copyFileSync(join(ROOT, 'node_modules', 'quickjs-wasi', 'quickjs.wasm'), join(OUT, 'dist', 'transport', 'quickjs.wasm'));
   const { name, version, description, license } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   writeFileSync(join(OUT, 'package.json'), `${JSON.stringify({ name, version, description, license }, null, 2)}\n`);
 }

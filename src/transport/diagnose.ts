@@ -13,7 +13,7 @@ import { connect as tlsConnect, rootCertificates, type PeerCertificate, type TLS
 import { gzipSync } from 'node:zlib';
 import { encodeAuxPacket, httpHeaders } from '@amr/protocol';
 import { classify, postMessage, type Lookup } from './http.js';
-import { explainProxy, type ProxyChoice, type ProxyDeps } from './proxy.js';
+import { explainProxy, proxySourceName, type ProxyChoice, type ProxyDeps } from './proxy.js';
 import { sendTcp, sendUdp, type AuxResult } from './aux.js';
 import { classifyRefusal } from './refusal.js';
 import type { Transport } from './deliver.js';
@@ -129,10 +129,10 @@ async function diagnoseEndpoint(t: Transport, server: string, options: DiagnoseO
     const pp = Number(proxy.url.port || 80);
     try {
       (await tcpConnect(ph, pp, timeout)).destroy();
-      step('proxy', 'ok', `TCP ${ph}:${pp} (${proxy.display}, from ${proxy.source === 'config' ? 'config.ini [proxy]' : 'HTTPS_PROXY'})`);
+      step('proxy', 'ok', `TCP ${ph}:${pp} (${proxy.display}, from ${proxySourceName(proxy.source)})`);
     } catch (e) {
       step('proxy', 'fail', `cannot reach proxy ${proxy.display} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-      actions.push(`proxy ${proxy.display} is unreachable: check url in ${proxy.source === 'config' ? 'config.ini [proxy]' : 'HTTPS_PROXY'}, or that the proxy runs; or allow outbound TCP ${port} to ${host} and set [proxy] url = none`);
+      actions.push(`proxy ${proxy.display} is unreachable: check ${proxySourceName(proxy.source)}, or that the proxy runs; or allow outbound TCP ${port} to ${host} and set [proxy] url = none`);
       return rep;
     }
     try {

@@ -12,6 +12,18 @@ import type { WindowsProxySources } from '../platform/windows-proxy.js';
 
 export type ProxySource = 'config' | 'environment' | 'pac' | 'winhttp' | 'internet-options' | 'wpad';
 
+/** Where a technician changes the proxy a source gave. */
+export function proxySourceName(source: ProxySource): string {
+  return {
+    config: 'config.ini [proxy] url',
+    environment: 'HTTPS_PROXY/HTTP_PROXY',
+    pac: 'the PAC file ([proxy] pac or Internet Options)',
+    winhttp: 'the WinHTTP proxy (netsh winhttp show proxy)',
+    'internet-options': 'Internet Options (proxy settings)',
+    wpad: 'the WPAD file (wpad.dat)',
+  }[source];
+}
+
 export interface ProxyChoice {
   /** Full proxy URL including credentials, for the agent only; never printed. */
   url: URL;

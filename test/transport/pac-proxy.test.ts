@@ -151,6 +151,7 @@ describe('[proxy] pac', () => {
     expect(e.proxy).toBe(`http://${USER}@${SQUID}:${squid.port}`);
     expect(e.proxyWhy).toBe(`http://${USER}@${SQUID}:${squid.port}: PAC file ${pacUrl} ([proxy] pac) answered "SOCKS5 127.0.0.1:1080; PROXY ${SQUID}:${squid.port}; DIRECT" for ${VIA_SQUID}`);
     expect(e.primaryOk).toBe(true);
+    expect(e.steps.find((s) => s.name === 'proxy')?.detail).toContain('from the PAC file ([proxy] pac or Internet Options)');
     expect(JSON.stringify(d)).not.toContain(PASS);
   });
 

@@ -103,6 +103,6 @@ describe('dry-run diagnosis through proxies', () => {
 
   test('proxy unreachable', async () => {
     const d = await diag({ url: 'http://127.77.2.23:2' });
-    expect(d.actions[0]).toMatch(/^proxy http:\/\/127\.77\.2\.23:2 is unreachable: check url in config\.ini \[proxy\]/);
+    expect(d.actions[0]).toMatch(/^proxy http:\/\/127\.77\.2\.23:2 is unreachable: check config\.ini \[proxy\] url, or that the proxy runs/);
   });
 });
