@@ -10,6 +10,9 @@ export const COUNTER_KEYS = [
   'print', 'printMono', 'printColor',
   'copy', 'copyMono', 'copyColor',
   'fax', 'scan', 'duplex', 'large', 'small',
+  // By paper size (large = A3/ledger and up, small = A4/letter and below): dealers bill A3 at another rate.
+  'largeMono', 'largeColor', 'smallMono', 'smallColor',
+  'printLarge', 'printSmall', 'copyLarge', 'copySmall',
 ] as const;
 export type CounterKey = (typeof COUNTER_KEYS)[number];
 

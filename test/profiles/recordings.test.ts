@@ -127,7 +127,7 @@ describe('shared printer recordings', () => {
       'xerox_phaser.snmprec': 'xerox', 'xerox_workcentre.snmprec': 'xerox',
       'toshiba-tec_estudio305.snmprec': 'toshiba', 'toshiba-tec_ev4.snmprec': 'toshiba-tec',
       'sharp_mx2614n.snmprec': 'sharp', 'samsungprinter_ml.snmprec': 'samsung', 'okilan.snmprec': 'oki',
-      'zebra_1.snmprec': null,
+      'zebra_1.snmprec': 'zebra',
     };
     for (const [file, name] of Object.entries(want)) {
       expect([file, readWithProfiles(recording(join('detect', file))).profile?.name ?? null]).toEqual([file, name]);
