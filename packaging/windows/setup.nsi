@@ -85,12 +85,7 @@ Function ShowOutput
     IfErrors close
     ${TrimNewLines} $1 $1
     DetailPrint "  $1"
-    ${If} $Report != ""
-      FileOpen $3 $Report a
-      FileSeek $3 0 END
-      FileWrite $3 "$1$\r$\n"
-      FileClose $3
-    ${EndIf}
+    Call ReportLine
     Goto loop
   close:
   FileClose $2
@@ -108,8 +103,19 @@ Function CheckAnswers
   !insertmacro RunAmr "$PLUGINSDIR\amr.exe" 'config write --check $Check'
   ${If} $0 != 0
     Call FirstLine
-    MessageBox MB_ICONEXCLAMATION|MB_OK "$1"
+    Call ReportLine
+    MessageBox MB_ICONEXCLAMATION|MB_OK "$1" /SD IDOK
     Abort
+  ${EndIf}
+FunctionEnd
+
+; $1 appended to the /REPORT file, if one was asked for (a silent setup's only voice).
+Function ReportLine
+  ${If} $Report != ""
+    FileOpen $3 $Report a
+    FileSeek $3 0 END
+    FileWrite $3 "$1$\r$\n"
+    FileClose $3
   ${EndIf}
 FunctionEnd
 
@@ -259,15 +265,18 @@ Section "amr"
   WriteRegStr HKLM "Software\Microsoft\Windows\CurrentVersion\Uninstall\amr" "UninstallString" '"$INSTDIR\uninstall.exe"'
   WriteRegStr HKLM "Software\Microsoft\Windows\CurrentVersion\Uninstall\amr" "QuietUninstallString" '"$INSTDIR\uninstall.exe" /S'
 
-  ; The data folder, readable and writable only by SYSTEM and Administrators (SIDs: any language).
+  ; The data folder: Administrators and SYSTEM Full, NETWORK SERVICE (the task's account) Modify,
+  ; nobody else; as src/platform/acl.ts secureCommands (SIDs: any Windows language).
   CreateDirectory "$DataDir"
-  ExecWait '"$SYSDIR\icacls.exe" "$DataDir" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F /T /C /Q' $0
-  DetailPrint "data folder $DataDir closed to SYSTEM and Administrators (icacls exit $0)"
+  ExecWait '"$SYSDIR\icacls.exe" "$DataDir" /reset /T /C /Q' $0
+  ExecWait '"$SYSDIR\icacls.exe" "$DataDir" /inheritance:r /grant:r *S-1-5-32-544:(OI)(CI)F *S-1-5-18:(OI)(CI)F *S-1-5-20:(OI)(CI)M /Q' $0
+  DetailPrint "data folder $DataDir closed to Administrators, SYSTEM and NETWORK SERVICE (icacls exit $0)"
 
   !insertmacro Answers $Check
   !insertmacro RunAmr "$INSTDIR\amr.exe" 'config write $Check -o "$DataDir\config.ini"'
   ${If} $0 != 0
     Call FirstLine
+    Call ReportLine
     MessageBox MB_ICONSTOP|MB_OK "config.ini could not be written: $1" /SD IDOK
     Abort
   ${EndIf}

@@ -15,7 +15,7 @@ const EXE = join(OUT, 'amr.exe');
 const MSI = join(OUT, 'amr.msi');
 const SETUP = join(OUT, 'amr-setup.exe');
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
-const PORT = 1161;
+const PORT = 161; // the default SNMP port, so the installers need no [snmp] port (the tests run as root, as CI does)
 const BASE = '127.0.41';
 const PRINTERS = ['brother', 'canonprinter_lbp', 'epson', 'jetdirect'];
 
@@ -142,11 +142,19 @@ async function main() {
   ok(r.code === 0 && Array.isArray(report?.sends) && report.sends.length === 0, 'a second amr.exe run sends nothing', `${r.code} ${r.stderr} ${r.stdout.slice(0, 300)}`);
 
   // 5. install-task registers with Wine's schtasks; uninstall-task removes it.
-  r = await exe(['install-task', '--config', `${cfgDir}\\config.ini`, '--name', 'amr-smoke']);
+  // Under Wine, amr.exe now and then never sees schtasks exit (schtasks has done its work
+  // and gone; seen about one run in three): such a run is killed after 60 s and tried again.
+  const retried = async (args) => {
+    const first = await exe(args, { timeout: 60_000 });
+    if (first.code !== 128) return first;
+    console.log(`# amr.exe ${args[0]} hung under Wine; trying again`);
+    return exe(args, { timeout: 60_000 });
+  };
+  r = await retried(['install-task', '--config', `${cfgDir}\\config.ini`, '--name', 'amr-smoke']);
   const t = registeredTask('amr-smoke', cfgDir);
   ok(r.code === 0 && t?.command?.toLowerCase().endsWith('amr.exe') && t.arguments?.includes(`${cfgDir}\\config.ini`),
     'amr.exe install-task registers the task with schtasks (command: the exe, run --config)', `${r.code} ${r.stdout} ${r.stderr} ${t?.text?.slice(0, 300)}`);
-  r = await exe(['uninstall-task', '--name', 'amr-smoke']);
+  r = await retried(['uninstall-task', '--name', 'amr-smoke']);
   ok(r.code === 0 && registeredTask('amr-smoke', cfgDir) === null, 'amr.exe uninstall-task removes it', `${r.code} ${r.stdout} ${r.stderr}`);
 
   // 6. The MSI, silent, with properties; then the scheduled command delivers.
@@ -167,9 +175,9 @@ async function main() {
     'the secret properties are in MsiHiddenProperties (Windows Installer keeps them out of its log)', msiTables.stdout);
   const ca = await run('msiinfo', ['export', MSI, 'CustomAction'], { name: 'msiinfo' });
   const log = existsSync(msiLog) ? readFileSync(msiLog, 'latin1') : '';
-  ok(/ICACLSEXE\t"\[DATADIR\]\." \/inheritance:r \/grant:r \*S-1-5-18:\(OI\)\(CI\)F \*S-1-5-32-544:\(OI\)\(CI\)F/.test(ca.stdout)
+  ok(ca.stdout.includes('ICACLSEXE\t"[DATADIR]." /inheritance:r /grant:r *S-1-5-32-544:(OI)(CI)F *S-1-5-18:(OI)(CI)F *S-1-5-20:(OI)(CI)M /Q')
     && /Action ended [^\n]*CloseDataDir\. Return value 1/.test(log),
-  'the data folder is closed to SYSTEM and Administrators by %SystemRoot%\\System32\\icacls.exe (ran; Wine\'s icacls is a stub that changes nothing)', ca.stdout);
+  'the data folder is closed to all but Administrators, SYSTEM and NETWORK SERVICE by %SystemRoot%\\System32\\icacls.exe (ran; Wine\'s icacls is a stub that changes nothing)', ca.stdout);
   const task = registeredTask('amr');
   ok(task?.command?.toLowerCase() === 'c:\\program files\\amr\\amr.exe' && task.arguments === 'run --config C:\\DriverPrinter\\config.ini',
     'the MSI registered the task: %ProgramFiles%\\amr\\amr.exe run --config C:\\DriverPrinter\\config.ini', task?.text?.slice(0, 2000) ?? 'no task');
@@ -196,8 +204,11 @@ async function main() {
   // generator, the connection test and first discovery shown, the task registered.
   const e3 = await collector.enroll('WIN-0003', 'win-smoke-setup');
   const setupReport = join(work, "setup-report.txt");
-  r = await wine([SETUP, '/S', '/CUSTOMER=WIN-0003', '/AGENTID=win-smoke-setup', `/URL=${collector.url}`, `/KEY=${e3.key}`, '/ALLOWHTTP=1',
-    '/COMMUNITIES=public', `/TARGETS=${BASE}.1-${BASE}.20`, `/REPORT=${winPath(setupReport)}`], { timeout: 300_000 });
+  // As IT would deploy it: a .cmd with the values quoted (NSIS options split at "/" outside quotes).
+  const setupCmd = 'C:\\amr-setup-test.cmd';
+  writeFileSync(drive(setupCmd), `@"${winPath(SETUP)}" /S /CUSTOMER="WIN-0003" /AGENTID="win-smoke-setup" /URL="${collector.url}" /KEY="${e3.key}" `
+    + `/ALLOWHTTP=1 /COMMUNITIES="public" /TARGETS="${BASE}.1-${BASE}.20" /REPORT="${winPath(setupReport)}"\r\n@exit /b %ERRORLEVEL%\r\n`);
+  r = await wine(['cmd', '/c', setupCmd], { timeout: 300_000 });
   const setupCfg = existsSync(config) ? readFileSync(config, 'utf8') : '';
   const shown = existsSync(setupReport) ? readFileSync(setupReport, 'utf8') : '';
   ok(r.code === 0 && existsSync(join(programs, 'amr.exe')) && setupCfg === cfg.replace('WIN-0002', 'WIN-0003').replace('win-smoke-msi', 'win-smoke-setup').replace(e2.key, e3.key),
