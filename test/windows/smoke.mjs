@@ -4,7 +4,7 @@
 // (collector/ package, SQLite, HTTP on 127.0.0.1). Each step prints one line; any
 // failure stops with exit 1. The exe's stdout goes to files: under Wine a pipe gives EBADF.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -144,16 +144,20 @@ async function main() {
   // 5. install-task registers with Wine's schtasks; uninstall-task removes it.
   // Under Wine, amr.exe now and then never sees schtasks exit (schtasks has done its work
   // and gone; seen about one run in three): such a run is killed after 60 s and tried again.
+  // A task may only start a program in %ProgramFiles% (install-task refuses others): a copy there.
+  const smokeDir = join(prefix, 'drive_c', 'Program Files', 'amr-smoke');
+  cpSync(OUT, smokeDir, { recursive: true, filter: (src) => !/[\\/]build$|\.msi$|setup\.exe$/.test(src) });
+  const installed = (args, opts) => wine(['C:\\Program Files\\amr-smoke\\amr.exe', ...args], opts);
   const retried = async (args) => {
-    const first = await exe(args, { timeout: 60_000 });
+    const first = await installed(args, { timeout: 60_000 });
     if (first.code !== 128) return first;
     console.log(`# amr.exe ${args[0]} hung under Wine; trying again`);
-    return exe(args, { timeout: 60_000 });
+    return installed(args, { timeout: 60_000 });
   };
   r = await retried(['install-task', '--config', `${cfgDir}\\config.ini`, '--name', 'amr-smoke']);
   const t = registeredTask('amr-smoke', cfgDir);
-  ok(r.code === 0 && t?.command?.toLowerCase().endsWith('amr.exe') && t.arguments?.includes(`${cfgDir}\\config.ini`),
-    'amr.exe install-task registers the task with schtasks (command: the exe, run --config)', `${r.code} ${r.stdout} ${r.stderr} ${t?.text?.slice(0, 300)}`);
+  ok(r.code === 0 && t?.command?.toLowerCase() === 'c:\\program files\\amr-smoke\\amr.exe' && t.arguments?.includes(`${cfgDir}\\config.ini`),
+    'amr.exe install-task (from %ProgramFiles%) registers the task with schtasks (command: the exe, run --config)', `${r.code} ${r.stdout} ${r.stderr} ${t?.text?.slice(0, 300)}`);
   r = await retried(['uninstall-task', '--name', 'amr-smoke']);
   ok(r.code === 0 && registeredTask('amr-smoke', cfgDir) === null, 'amr.exe uninstall-task removes it', `${r.code} ${r.stdout} ${r.stderr}`);
 
