@@ -38,6 +38,14 @@ export async function ingest(db: Db, msg: Message, channel: string, receivedAt =
   return db.tx(async (q) => {
     // Heard from, even when repeating itself: inside the transaction, so it costs no commit of its own.
     await q.run('UPDATE agents SET last_heard_at = ?, agent_version = ?, last_address = ? WHERE agent_id = ?', [receivedAt, msg.agentVersion, remote, msg.agentId]);
+    const st = msg.agentStatus;
+    // The agent's spool and last run (agents page): only a newer message's status replaces the one stored.
+    if (st) {
+      await q.run(`UPDATE agents SET status_at = ?, spool_messages = ?, spool_bytes = ?, spool_oldest = ?, spool_quarantined = ?, last_run_at = ?, last_run_outcome = ?, last_run_exit = ?
+        WHERE agent_id = ? AND (status_at IS NULL OR status_at <= ?)`,
+      [msg.createdAt, st.spool.messages, st.spool.bytes, st.spool.oldest, st.spool.quarantined, st.lastRun?.finishedAt ?? null, st.lastRun?.outcome ?? null,
+        st.lastRun?.exitCode ?? null, msg.agentId, msg.createdAt]);
+    }
     const inserted = await q.get(
       `INSERT INTO messages (message_id, agent_id, customer, type, created_at, received_at, channel, reading_count)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (agent_id, message_id) DO NOTHING RETURNING message_id`,

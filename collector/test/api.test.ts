@@ -65,6 +65,17 @@ describe.each(BACKENDS.map((b) => [b().name, b] as const))('console API (%s)', (
     expect(agents.body.agents.map((x: { agentId: string }) => x.agentId)).toEqual(['acme-pc']);
   });
 
+  it('shows the spool backlog and last run an agent sends with its messages; an older message does not overwrite a newer status', async () => {
+    const status = (messages: number, outcome: string) => ({ spool: { messages, bytes: 1234, oldest: '2025-04-09T00:00:00.000Z', quarantined: 0 }, lastRun: { finishedAt: '2025-04-10T06:05:00.000Z', outcome, exitCode: 0 } });
+    const now = Date.now();
+    const send = (createdAt: number, st: object) => post(c.url, world.acme, message(world.acme, [], { type: 'heartbeat', createdAt: new Date(createdAt).toISOString(), agentStatus: st }));
+    expect((await send(now - 1000, status(3, 'ok'))).status).toBe(200);
+    expect((await send(now - 60_000, status(99, 'failed'))).status).toBe(200); // older, delivered late
+    expect((await send(now, { spool: 'garbage' })).status).toBe(200); // malformed status: the message still counts
+    const a = (await api('/api/v1/agents', 'admin')).body.agents.find((x: { agentId: string }) => x.agentId === 'acme-pc');
+    expect({ backlog: a.spoolBacklog, outcome: a.lastRunOutcome, at: a.lastRunAt }).toEqual({ backlog: 3, outcome: 'ok', at: '2025-04-10T06:05:00.000Z' });
+  });
+
   it('filters devices by status, low supplies, model and search', async () => {
     const serials = async (q: string) => (await api(`/api/v1/devices?${q}`, 'tech')).body.devices.map((d: { serial: string | null; mac: string }) => d.serial ?? d.mac).sort();
     expect(await serials('status=warning')).toEqual(['A-100']);

@@ -394,6 +394,20 @@ export const MIGRATIONS: Migration[] = [
       )`,
     ],
   },
+  {
+    version: 6,
+    name: 'agent status from messages: spool backlog and last run, for the agents page',
+    statements: [
+      `ALTER TABLE agents ADD COLUMN status_at TEXT`,
+      `ALTER TABLE agents ADD COLUMN spool_messages INTEGER`,
+      `ALTER TABLE agents ADD COLUMN spool_bytes {{bigint}}`,
+      `ALTER TABLE agents ADD COLUMN spool_oldest TEXT`,
+      `ALTER TABLE agents ADD COLUMN spool_quarantined INTEGER`,
+      `ALTER TABLE agents ADD COLUMN last_run_at TEXT`,
+      `ALTER TABLE agents ADD COLUMN last_run_outcome TEXT`,
+      `ALTER TABLE agents ADD COLUMN last_run_exit INTEGER`,
+    ],
+  },
 ];
 
 export function render(sql: string, dialect: Db['dialect']): string {

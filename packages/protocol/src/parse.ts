@@ -4,7 +4,7 @@
  * saying which field is wrong.
  */
 import { COUNTER_NAME, ID, LIMITS } from './limits.js';
-import type { WireCounter, WireIdentity } from './message.js';
+import type { AgentStatus, WireCounter, WireIdentity } from './message.js';
 import { MESSAGE_TYPES, PROTOCOL_VERSION, type MessageType } from './version.js';
 
 export interface ReceivedSupply {
@@ -49,6 +49,8 @@ export interface ReceivedMessage {
   agentVersion: string;
   createdAt: string;
   readings: ReceivedReading[];
+  /** The agent's spool and last run, when it sent them and they are well formed (never a reason to refuse the readings). */
+  agentStatus?: AgentStatus;
 }
 
 export class SchemaError extends Error {}
@@ -206,5 +208,27 @@ export function parseMessage(body: unknown, headerAgent: string): ReceivedMessag
   const raw = body.readings;
   if (!Array.isArray(raw)) fail('readings', 'must be an array');
   if (raw.length > LIMITS.readings) fail('readings', `has more than ${LIMITS.readings} entries`);
-  return { protocol: PROTOCOL_VERSION, type, messageId, agentId, customer, agentVersion, createdAt, readings: raw.map(reading) };
+  const status = agentStatus(body.agentStatus);
+  return { protocol: PROTOCOL_VERSION, type, messageId, agentId, customer, agentVersion, createdAt, readings: raw.map(reading), ...(status ? { agentStatus: status } : {}) };
+}
+
+/** The optional agentStatus, or undefined when absent or malformed (it is advisory: the readings still count). */
+function agentStatus(v: unknown): AgentStatus | undefined {
+  if (!isObj(v) || !isObj(v.spool)) return undefined;
+  const count = (x: unknown) => (typeof x === 'number' && Number.isSafeInteger(x) && x >= 0 ? x : null);
+  const when = (x: unknown) => (typeof x === 'string' && x.length <= 64 && /^\d{4}-\d\d-\d\dT/.test(x) && !Number.isNaN(Date.parse(x)) ? new Date(Date.parse(x)).toISOString() : null);
+  const sp = v.spool;
+  const messages = count(sp.messages);
+  const bytes = count(sp.bytes);
+  const quarantined = count(sp.quarantined);
+  if (messages === null || bytes === null || quarantined === null) return undefined;
+  let lastRun: AgentStatus['lastRun'] = null;
+  if (isObj(v.lastRun)) {
+    const lr = v.lastRun;
+    const finishedAt = when(lr.finishedAt);
+    const exitCode = typeof lr.exitCode === 'number' && Number.isSafeInteger(lr.exitCode) ? lr.exitCode : null;
+    if (!finishedAt || exitCode === null || typeof lr.outcome !== 'string' || !/^[A-Za-z0-9 _.-]{1,32}$/.test(lr.outcome)) return undefined;
+    lastRun = { finishedAt, outcome: lr.outcome, exitCode };
+  }
+  return { spool: { messages, bytes, oldest: when(sp.oldest), quarantined }, lastRun };
 }
