@@ -157,12 +157,19 @@ describe.each(BACKENDS.map((b, i) => [b().name, b, i] as const))('toner and serv
 
   it('retention deletes raw readings past the window and keeps daily and monthly rollups that still bill', async () => {
     const before = await meters(c.db, { from: new Date(now - 21 * DAY).toISOString().slice(0, 10), to: new Date(now - 2 * DAY).toISOString().slice(0, 10) }, { customer: 'ACME-0001' });
+    // A closed bill resting on P-1's first read: that read is never deleted.
+    const first = (await c.db.get<{ device_id: number; read_at: string }>(
+      "SELECT r.device_id, r.read_at FROM readings r JOIN devices d ON d.id = r.device_id WHERE d.serial = 'P-1' ORDER BY r.read_at LIMIT 1"))!;
+    await c.db.run("INSERT INTO bills (customer, period, period_start, period_end, billing_day, time_zone, closed_at) VALUES ('ACME-0001', 'test', ?, ?, 1, 'UTC', ?)", [first.read_at, first.read_at, first.read_at]);
+    await c.db.run("INSERT INTO bill_lines (customer, period, device_id, counter, start_value, start_at, start_source, end_value, end_at, end_source, pages, status) VALUES ('ACME-0001', 'test', ?, 'total', 10000, ?, 'read', 10000, ?, 'read', 0, 'final')",
+      [first.device_id, first.read_at, first.read_at]);
     const dry = await retention(c.db, { rawDays: 5, now: new Date(now), dryRun: true });
+    expect(dry.protectedReadings).toBe(1);
     expect(dry.readings).toBeGreaterThan(0);
     const r = await retention(c.db, { rawDays: 5, now: new Date(now) });
     expect(r.readings).toBe(dry.readings);
-    expect(Number((await c.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM readings WHERE read_at < ?', [r.cutoff]))!.n)).toBe(0);
-    expect(Number((await c.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM counters WHERE read_at < ?', [r.cutoff]))!.n)).toBe(0);
+    expect(await c.db.all('SELECT device_id, read_at FROM readings WHERE read_at < ?', [r.cutoff])).toEqual([{ device_id: first.device_id, read_at: first.read_at }]);
+    expect(Number((await c.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM counters WHERE read_at < ?', [r.cutoff]))!.n)).toBe(1);
     // The rollups hold the first and last real read of every day of P-1 (21 daily reads) and the month(s).
     const daily = await c.db.all<{ day: string; first_value: number; last_value: number }>(
       "SELECT cd.day, cd.first_value, cd.last_value FROM counter_daily cd JOIN devices d ON d.id = cd.device_id WHERE d.serial = 'P-1' AND cd.key = 'total' ORDER BY cd.day");

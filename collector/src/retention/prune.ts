@@ -1,14 +1,18 @@
 /**
  * Retention: raw readings (and their counters and supply levels) older than the window
- * are deleted after the days they cover are rolled up; rollups stay for ever. Readings a
- * closed billing period refers to are never deleted: every (table, column) in
- * BILLING_REFERENCES that exists is honoured.
+ * are deleted after the days they cover are rolled up; rollups stay for ever. The reads a
+ * closed bill rests on are never deleted (BILLING_REFERENCES).
  */
 import type { Db } from '../db/types.js';
 import { day, DAY, rollup } from './rollup.js';
 
-/** Tables that pin raw readings (billing's frozen reads). Missing tables are skipped. */
-export const BILLING_REFERENCES: { table: string; column: string }[] = [{ table: 'billing_reads', column: 'reading_id' }];
+/**
+ * What pins a raw reading: a closed bill's line (bill_lines, collector/src/billing) whose start
+ * or end read it is. Missing tables are skipped (a database from before billing).
+ */
+export const BILLING_REFERENCES: { table: string; pin: string }[] = [
+  { table: 'bill_lines', pin: 'EXISTS (SELECT 1 FROM bill_lines b WHERE b.device_id = readings.device_id AND (b.start_at = readings.read_at OR b.end_at = readings.read_at))' },
+];
 
 export const DEFAULT_RAW_DAYS = 400;
 /** Days re-rolled on every run, so readings that arrive late are counted. */
@@ -48,10 +52,10 @@ export async function retention(db: Db, opts: { rawDays?: number; now?: Date; dr
   }
 
   const pins: string[] = [];
-  for (const r of BILLING_REFERENCES) if (await tableExists(db, r.table)) pins.push(`SELECT ${r.column} FROM ${r.table}`);
-  const notPinned = pins.length ? ` AND id NOT IN (${pins.join(' UNION ')})` : '';
+  for (const r of BILLING_REFERENCES) if (await tableExists(db, r.table)) pins.push(r.pin);
+  const notPinned = pins.map((p) => ` AND NOT ${p}`).join('');
   const report: RetentionReport = { cutoff, rolledFrom, rolledTo, readings: 0, counters: 0, supplyLevels: 0, messages: 0, protectedReadings: 0, dryRun: !!opts.dryRun };
-  if (pins.length) report.protectedReadings = Number((await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM readings WHERE read_at < ? AND id IN (${pins.join(' UNION ')})`, [cutoff]))?.n ?? 0);
+  if (pins.length) report.protectedReadings = Number((await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM readings WHERE read_at < ? AND (${pins.join(' OR ')})`, [cutoff]))?.n ?? 0);
   if (opts.dryRun) {
     report.readings = Number((await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM readings WHERE read_at < ?${notPinned}`, [cutoff]))?.n ?? 0);
     report.supplyLevels = Number((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM supply_levels WHERE read_at < ?', [cutoff]))?.n ?? 0);
