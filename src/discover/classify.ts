@@ -16,6 +16,11 @@ export interface Classification {
   reason: string;
 }
 
+/** sysDescr words of devices that scan or store documents but do not print. */
+/** ...unless it also names a printer (a Ricoh MFP lists "Network Printer" and "Network Scanner"). */
+const PRINTER_DESCR = /\b(?:printer|printing|copier|mfp|multifunction|laserjet|officejet)\b/i;
+const SCANNER_DESCR = /\b(?:network scanner|scanner|scan station|digital sender|document server|document capture|scansnap)\b/i;
+
 export function classify(f: DeviceFacts): Classification {
   const v = identifyVendor({
     sysObjectID: f.sysObjectID, sysDescr: f.sysDescr, hrDeviceDescr: f.hrDeviceDescr,
@@ -27,10 +32,17 @@ export function classify(f: DeviceFacts): Classification {
     const kind = v?.kind === 'mfp' ? 'mfp' : 'printer';
     return strip({ printer: true, kind, ...base, reason: `implements the Printer-MIB (answers ${f.printerMibOid})` });
   }
+  const listsPrinter = f.listsPrinter || f.hrDeviceType === OID.hrDevicePrinter;
+  // A network scanner or document server under a printer maker's enterprise OID (HP Digital
+  // Sender, Kyocera/Ricoh scan stations, document servers) prints nothing: with no Printer-MIB
+  // and no hrDevicePrinter row, its own sysDescr decides over the vendor OID.
+  const scanner = SCANNER_DESCR.exec(f.sysDescr ?? '');
+  if (scanner && !listsPrinter && !PRINTER_DESCR.test(f.sysDescr ?? '')) {
+    return strip({ printer: false, kind: 'other' as const, ...base, reason: `no Printer-MIB and no hrDevicePrinter row, and its sysDescr calls it a ${scanner[0].toLowerCase()}: a scanner or document server, not a printer` });
+  }
   if (v?.kind === 'printer' || v?.kind === 'mfp') {
     return strip({ printer: true, kind: v.kind, ...base, reason: `vendor knowledge: ${v.evidence} is a ${v.kind === 'mfp' ? 'multifunction printer' : 'printer'}` });
   }
-  const listsPrinter = f.listsPrinter || f.hrDeviceType === OID.hrDevicePrinter;
   let reason: string;
   if (listsPrinter) reason = 'lists a printer in hrDeviceTable but has no Printer-MIB and no printer sysObjectID (a print server, CUPS host or BMC)';
   else if (v?.kind) reason = `no Printer-MIB; vendor knowledge: ${v.evidence} is ${v.kind === 'network' ? 'network gear' : v.kind === 'host' ? 'a computer' : 'not a printer'}`;

@@ -129,3 +129,25 @@ describe('identifyVendor', () => {
     expect(identifyVendor({ sysObjectID: '1.3.6.1.4.1.99999.1', sysDescr: 'Something' })).toBeNull();
   });
 });
+
+describe('scanners and document servers (issue 15)', () => {
+  // sysObjectIDs under printer makers' enterprises (HP 11, Kyocera 1347, Ricoh 367): vendor knowledge says printer.
+  const base = { sysObjectID: '1.3.6.1.4.1.11.2.3.9.1', hrDeviceType: '1.3.6.1.2.1.25.3.1.1' };
+  it.each([
+    'HP Digital Sender Flow 8500 fn2 Document Capture Workstation',
+    'HP ScanJet Enterprise Flow N9120 fn2 Network Scanner',
+    'KYOCERA Document Server',
+  ])('%s is not a printer without the Printer-MIB or an hrDevicePrinter row', (sysDescr) => {
+    const c = classify({ ...base, sysDescr });
+    expect(c.printer).toBe(false);
+    expect(c.reason).toMatch(/scanner or document server, not a printer/);
+  });
+
+  it('a printer MFP whose sysDescr mentions its scanner still is a printer when it has the Printer-MIB', () => {
+    expect(classify({ ...base, sysDescr: 'HP LaserJet MFP M430 with scanner', printerMibOid: '1.3.6.1.2.1.43.5.1.1.1.1' }).printer).toBe(true);
+  });
+
+  it('the same vendor OID without scanner words is still a printer by vendor knowledge', () => {
+    expect(classify({ ...base, sysDescr: 'HP ETHERNET MULTI-ENVIRONMENT' }).printer).toBe(true);
+  });
+});
