@@ -183,8 +183,9 @@ async function main() {
     && /Action ended [^\n]*CloseDataDir\. Return value 1/.test(log),
   'the data folder is closed to all but Administrators, SYSTEM and NETWORK SERVICE by %SystemRoot%\\System32\\icacls.exe (ran; Wine\'s icacls is a stub that changes nothing)', ca.stdout);
   const task = registeredTask('amr');
-  ok(task?.command?.toLowerCase() === 'c:\\program files\\amr\\amr.exe' && task.arguments === 'run --config C:\\DriverPrinter\\config.ini',
-    'the MSI registered the task: %ProgramFiles%\\amr\\amr.exe run --config C:\\DriverPrinter\\config.ini', task?.text?.slice(0, 2000) ?? 'no task');
+  ok(task?.command?.toLowerCase() === 'c:\\program files\\amr\\amr.exe' && task.arguments === 'run --config C:\\DriverPrinter\\config.ini --scheduled'
+    && task.text?.includes('<UserId>S-1-5-20</UserId>'),
+    'the MSI registered the task: %ProgramFiles%\\amr\\amr.exe run --config C:\\DriverPrinter\\config.ini --scheduled, as NETWORK SERVICE', task?.text?.slice(0, 2000) ?? 'no task');
   if (task?.command) {
     r = await wine([task.command, ...splitArgs(task.arguments ?? ''), '--json'], { timeout: 180_000 });
     const f2 = await fleet(collector.db);
