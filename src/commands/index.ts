@@ -8,6 +8,8 @@ import { registerRecord } from './record.js';
 import { registerRun } from './run.js';
 import { registerSend } from './send.js';
 import { registerMonitor } from './monitor.js';
+import { registerStatus } from './status.js';
+import { registerDevices } from './devices.js';
 import { registerSimulate } from './simulate.js';
 import { registerTask } from './task.js';
 
@@ -17,6 +19,8 @@ export function registerCommands(program: Command): void {
   registerRun(program);
   registerSend(program);
   registerMonitor(program);
+  registerStatus(program);
+  registerDevices(program);
   registerTask(program);
   registerConfig(program);
   registerProfile(program);

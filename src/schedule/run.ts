@@ -24,6 +24,7 @@ import type { MessageType } from '@amr/protocol';
 import { decide, SEND_REASONS, type Send, type SendReason, type SendState } from './decide.js';
 import { acquireRunLock } from './lock.js';
 import { appendRunRecord, readRunRecords, type RunRecord } from './run-log.js';
+import { openAgentLog } from './agent-log.js';
 import { loadState, saveState } from './state.js';
 import { logRunToEventLog } from '../platform/eventlog.js';
 
@@ -168,7 +169,8 @@ export async function readBounded(hosts: string[], concurrency: number, read: (h
 
 export async function runCycle(config: Config, deps: RunDeps = {}): Promise<RunReport> {
   const now = deps.now ?? Date.now;
-  const log = deps.log ?? (() => {});
+  const agentLog = openAgentLog(config.agent.data_dir!, config.agent.log_level, (t) => redactText(t, secretsOf(config)), now);
+  const log = (line: string) => { agentLog.info(line); deps.log?.(line); };
   requireSendable(config);
   const dataDir = config.agent.data_dir!;
   const budget = config.schedule.time_budget;
@@ -178,7 +180,15 @@ export async function runCycle(config: Config, deps: RunDeps = {}): Promise<RunR
     exitCode: RUN_EXIT.ok, outcome: 'ok', rediscovered: false, hosts: [], readings: [], unreachable: [], unread: [],
     sends: [], messages: 0, delivery: null, notes: [],
   };
-  const record = () => { const r = toRecord(report, startedAt, new Date(now()).toISOString()); appendRunRecord(dataDir, r, scrub); logRunToEventLog(config, r, scrub); };
+  const record = () => {
+    const r = toRecord(report, startedAt, new Date(now()).toISOString());
+    appendRunRecord(dataDir, r, scrub);
+    logRunToEventLog(config, r, scrub);
+    const level = report.outcome === 'ok' ? 'info' : report.outcome === 'refused' ? 'error' : 'warn';
+    const lines = describeRun(report);
+    agentLog[level](`run ${report.outcome} (exit ${report.exitCode}): ${lines.slice(0, report.outcome === 'busy' ? 0 : 2).join('; ')}`);
+    for (const note of report.notes) agentLog[level === 'info' ? 'info' : 'warn'](note);
+  };
 
   // An unwritable data folder, or one that is a file, is one line naming it (exit 2), not an internal error.
   requireWritableDir(dataDir);

@@ -112,7 +112,8 @@ export function systemdCommands(units: SystemdUnits, userUnit: boolean): Systemd
  */
 export function cronLines(spec: TaskSpec): string[] {
   const cmd = runArgv(spec).map(shellArg).join(' ').replace(/%/g, '\\%');
-  const line = `cd ${shellArg(spec.dataDir).replace(/%/g, '\\%')} && ${cmd} >/dev/null 2>&1`;
+  // Output is not thrown away: amr writes amr.log itself, and what it prints goes to syslog.
+  const line = `cd ${shellArg(spec.dataDir).replace(/%/g, '\\%')} && ${cmd} 2>&1 | logger -t amr`;
   // cron cannot say every 90 minutes: round to whole minutes (< 1h), hours (< 1d), else daily.
   const minutes = Math.max(1, Math.round(spec.everyMs / 60_000));
   const when = minutes < 60 ? `*/${minutes} * * * *`

@@ -121,7 +121,10 @@ describe('cron fallback', () => {
     expect(periodic!.startsWith('0 */4 * * * ')).toBe(true);
     expect(boot!.startsWith('@reboot sleep 300 && ')).toBe(true);
     // What cron hands to sh: the line after the five time fields, with \% turned back into %.
-    const command = periodic!.split(' ').slice(5).join(' ').replace(/\\%/g, '%').replace(' >/dev/null 2>&1', '');
+    // Output is kept (syslog), never thrown away.
+    expect(periodic).not.toContain('/dev/null');
+    expect(periodic!.endsWith(' 2>&1 | logger -t amr')).toBe(true);
+    const command = periodic!.split(' ').slice(5).join(' ').replace(/\\%/g, '%').replace(' 2>&1 | logger -t amr', '');
     const out = join(tmp.path, 'cron-args.json');
     const r = spawnSync('/bin/sh', ['-c', command], { env: { ...process.env, ARGS_OUT: out }, encoding: 'utf8' });
     expect(r.stderr).toBe('');
