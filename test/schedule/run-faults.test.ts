@@ -61,8 +61,7 @@ retries = 0
 [discovery]
 interval = 365d
 [schedule]
-time_budget = 60s
-${over.schedule ?? ''}
+${over.schedule ?? 'time_budget = 60s'}
 [web]
 enabled = false
 ${devices}`;

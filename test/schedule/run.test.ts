@@ -64,8 +64,7 @@ timeout = 400ms
 retries = 0
 interval = 24h
 [schedule]
-time_budget = 60s
-${over.schedule ?? ''}
+${over.schedule ?? 'time_budget = 60s'}
 [web]
 enabled = false
 ${over.extra ?? ''}`;
