@@ -41,19 +41,21 @@ if (missing.length) {
 const tmp = mkdtempSync(join(tmpdir(), 'amr-test-'));
 chmodSync(tmp, 0o711);
 const env = { ...process.env, TMPDIR: tmp };
-const steps = [
+// Builds stop the run at the first failure; both suites run even when the first fails.
+const builds = [
   ['npm', ['run', 'build', '--silent']],
   ['npx', ['tsc', '-p', 'tsconfig.test.json']],
   ['node', ['scripts/ensure-collector.mjs']],
+];
+const suites = [
   ['npx', ['vitest', 'run', ...process.argv.slice(2)]],
   ['npm', ['--prefix', 'collector', 'test']],
 ];
+const run = ([cmd, args]) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env }).status ?? 1;
 let status = 0;
 try {
-  for (const [cmd, args] of steps) {
-    const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
-    if (r.status !== 0) { status = r.status ?? 1; break; }
-  }
+  for (const step of builds) if ((status = run(step)) !== 0) break;
+  if (status === 0) for (const step of suites) status = run(step) || status;
 } finally {
   const left = readdirSync(tmp).length;
   rmSync(tmp, { recursive: true, force: true });
