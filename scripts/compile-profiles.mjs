@@ -3,10 +3,10 @@
 // YAML parser. Each file is parsed and validated here; a bad profile fails the build.
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILTIN_PROFILE_CACHE, BUILTIN_PROFILE_DIR, loadProfileFile } from '../dist/profiles/load.js';
+import { BUILTIN_PROFILE_CACHE, BUILTIN_PROFILE_DIR, PROFILE_FILE, loadProfileFile } from '../dist/profiles/load.js';
 
 const out = {};
-for (const name of readdirSync(BUILTIN_PROFILE_DIR).filter((f) => /\.(ya?ml|json)$/i.test(f)).sort()) {
+for (const name of readdirSync(BUILTIN_PROFILE_DIR).filter((f) => PROFILE_FILE.test(f)).sort()) {
   const { origin: _origin, ...profile } = loadProfileFile(join(BUILTIN_PROFILE_DIR, name));
   out[name] = profile;
 }

@@ -30,7 +30,8 @@ export interface LoadOptions {
   onError?: (file: string, message: string) => void;
 }
 
-const PROFILE_FILE = /\.(ya?ml|json)$/i;
+/** Profile files; *.schema.json beside them describe the format and are not profiles. */
+export const PROFILE_FILE = /^(?!.*\.schema\.json$).*\.(ya?ml|json)$/i;
 
 export function loadProfileFile(file: string): Profile {
   let raw: unknown;
@@ -40,12 +41,12 @@ export function loadProfileFile(file: string): Profile {
   } catch (e) {
     throw new ProfileError(`cannot parse: ${(e as Error).message.split('\n')[0]}`);
   }
-  return checked(raw, file);
+  return checked(raw, file, true);
 }
 
 /** A parsed profile, validated and marked with the file it came from. */
-function checked(raw: unknown, file: string): Profile {
-  const profile = validateProfile(raw);
+function checked(raw: unknown, file: string, schema: boolean): Profile {
+  const profile = validateProfile(raw, { schema });
   profile.origin = file;
   return profile;
 }
@@ -58,7 +59,7 @@ function loadDir(dir: string, into: Map<string, Profile>, opts: LoadOptions, cac
     const file = join(dir, name);
     if (!statSync(file).isFile()) continue;
     try {
-      const profile = compiled?.has(name) ? checked(compiled.get(name), file) : loadProfileFile(file);
+      const profile = compiled?.has(name) ? checked(compiled.get(name), file, false) : loadProfileFile(file);
       into.set(profile.name, profile); // later folder wins: dealer overrides built-in
     } catch (e) {
       const message = e instanceof ProfileError ? e.message : (e as Error).message;

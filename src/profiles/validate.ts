@@ -3,6 +3,7 @@
  * the first thing wrong. Dealer files go through the same checks as built-ins.
  */
 import { COUNTER_KEYS } from '../reading/types.js';
+import { schemaProblem } from './schema.js';
 import type { CounterSpec, Profile, SupplyRule, TableCounter, ValueSpec } from './types.js';
 
 const UNITS = ['impressions', 'sheets', 'pages', 'scans', 'other'];
@@ -164,7 +165,21 @@ function supplyRule(v: unknown, where: string): SupplyRule {
   return rule;
 }
 
-export function validateProfile(raw: unknown): Profile {
+/**
+ * `schema: false` only for the built-ins compiled at build time, which passed the schema then.
+ * The hand checks run first (their messages name the fix); the schema then refuses what they
+ * let through, such as an unknown key inside a counter, supply rule or table.
+ */
+export function validateProfile(raw: unknown, opts: { schema?: boolean } = {}): Profile {
+  const p = checkProfile(raw);
+  if (opts.schema !== false) {
+    const problem = schemaProblem(raw);
+    if (problem) throw new ProfileError(problem);
+  }
+  return p;
+}
+
+function checkProfile(raw: unknown): Profile {
   if (!isObj(raw)) throw new ProfileError('expected a map with name, match and counters');
   for (const k of Object.keys(raw)) if (!TOP_KEYS.has(k)) throw new ProfileError(`unknown key "${k}"`);
   if (typeof raw.name !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/i.test(raw.name)) {

@@ -1,0 +1,58 @@
+/**
+ * profiles/profile.schema.json, the one description of the profile format that editors
+ * (yaml-language-server) and amr both use, checked with ajv. validate.ts keeps what a
+ * schema cannot say: regular expressions compile, derive expressions parse.
+ * ajv is loaded lazily: a run that uses the compiled built-ins never needs it.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+
+export const PROFILE_SCHEMA_FILE = fileURLToPath(new URL('../../profiles/profile.schema.json', import.meta.url));
+
+let validate: ValidateFunction | undefined;
+
+function compiled(): ValidateFunction {
+  if (!validate) {
+    const mod = createRequire(import.meta.url)('ajv') as { default: typeof import('ajv').default };
+    const schema = JSON.parse(readFileSync(PROFILE_SCHEMA_FILE, 'utf8')) as object;
+    validate = new mod.default({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true }).compile(schema);
+  }
+  return validate;
+}
+
+/** `/counters/3/oid` -> `counters[3].oid` (the place as the dealer reads it in the YAML). */
+export function yamlPath(pointer: string): string {
+  let out = '';
+  for (const raw of pointer.split('/').slice(1)) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (/^\d+$/.test(seg)) out += `[${seg}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(seg)) out += out ? `.${seg}` : seg;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+
+function describe(e: ErrorObject): string {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties': return `unknown key "${String(p.additionalProperty)}"`;
+    case 'required': return `"${String(p.missingProperty)}" is required`;
+    case 'enum': return `must be one of ${(p.allowedValues as unknown[]).join(', ')}`;
+    case 'const': return `must be ${JSON.stringify(p.allowedValue)}`;
+    case 'not': return 'give codes or names, not both';
+    case 'minProperties': return 'give at least one of sysObjectID, enterprise, sysDescr, oid';
+    default: return e.message ?? e.keyword;
+  }
+}
+
+/** The first thing in `raw` the schema refuses, as `place: what is wrong`, or null. */
+export function schemaProblem(raw: unknown): string | null {
+  const check = compiled();
+  if (check(raw)) return null;
+  // ajv reports a failing branch's own error before the if/anyOf summary: the first is the precise one.
+  const e = check.errors![0]!;
+  const place = yamlPath(e.instancePath);
+  return place ? `${place}: ${describe(e)}` : describe(e);
+}
