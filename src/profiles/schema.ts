@@ -15,9 +15,9 @@ let validate: ValidateFunction | undefined;
 
 function compiled(): ValidateFunction {
   if (!validate) {
-    const mod = createRequire(import.meta.url)('ajv') as { default: typeof import('ajv').default };
+    const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
     const schema = JSON.parse(readFileSync(PROFILE_SCHEMA_FILE, 'utf8')) as object;
-    validate = new mod.default({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true }).compile(schema);
+    validate = new Ajv({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true }).compile(schema);
   }
   return validate;
 }

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { BUILTIN_PROFILE_DIR, loadProfiles, PROFILE_FILE } from '../../src/profiles/load.js';
 import { PROFILE_SCHEMA_FILE, yamlPath } from '../../src/profiles/schema.js';
