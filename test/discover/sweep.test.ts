@@ -39,7 +39,10 @@ describe('sweep', () => {
     expect(kyocera.facts).toMatchObject({ serial: 'VD21457943', mac: '00:17:c8:b9:02:de' });
     expect(kyocera.credential).toEqual({ version: '2c', community: 0 });
     expect(r.stats.sent).toBeGreaterThanOrEqual(254);
-    expect(r.stats.durationMs).toBeLessThan(500 + 500); // timeout + 0.5 s
+    // One socket sweeps the /24 and waits one timeout at the end, not one per address
+    // (254 x 500 ms). The speed itself is measured in bench/discover; this bound only
+    // catches per-address waiting, and leaves room for a loaded CI machine.
+    expect(r.stats.durationMs).toBeLessThan(5 * 500);
   });
 
   it('tries communities in order and remembers which one answered', async () => {

@@ -12,7 +12,7 @@ function entry(channel: JournalEntry['channel'], server: string, result: Journal
   return { channel, server, proxy: null, type: 'readings', messageIds: ['0123456789abcdef'], bytes: 321, result, latencyMs: 12, error };
 }
 
-async function until(what: string, check: () => boolean, ms = 5000): Promise<void> {
+async function until(what: string, check: () => boolean, ms = 15_000): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -53,4 +53,4 @@ test('follows new entries (with the filter) until SIGTERM, then exits 0', async 
   const r = await run.done;
   expect(r.code).toBe(0);
   expect(r.stderr).toBe('');
-}, 20_000);
+}, 60_000);
