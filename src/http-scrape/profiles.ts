@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { schemaProblem, WEB_SCHEMA_FILE } from '../profiles/schema.js';
 import { regex } from '../profiles/values.js';
 import { COUNTER_KEYS, type Reading } from '../reading/types.js';
 import { PARSERS } from './parsers.js';
@@ -69,6 +70,9 @@ export function parseProfile(text: string, file: string): WebProfile {
   if (typeof o.onByDefault !== 'boolean') fail(file, 'needs onByDefault true/false');
   if (!Array.isArray(o.pages) || o.pages.length === 0) fail(file, 'needs pages');
   o.pages.forEach((p, i) => checkPage(file, p, `pages[${i}]`));
+  // profiles/web.schema.json refuses what the checks above let through (an unknown key anywhere).
+  const problem = schemaProblem(o, WEB_SCHEMA_FILE);
+  if (problem) fail(file, problem);
   return { ...o, file };
 }
 

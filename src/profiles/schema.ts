@@ -10,14 +10,18 @@ import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 
 export const PROFILE_SCHEMA_FILE = fileURLToPath(new URL('../../profiles/profile.schema.json', import.meta.url));
+/** The web-page profiles' format (profiles/web/*.json). */
+export const WEB_SCHEMA_FILE = fileURLToPath(new URL('../../profiles/web.schema.json', import.meta.url));
 
-let validate: ValidateFunction | undefined;
+const validators = new Map<string, ValidateFunction>();
 
-function compiled(): ValidateFunction {
+function compiled(file: string): ValidateFunction {
+  let validate = validators.get(file);
   if (!validate) {
     const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
-    const schema = JSON.parse(readFileSync(PROFILE_SCHEMA_FILE, 'utf8')) as object;
+    const schema = JSON.parse(readFileSync(file, 'utf8')) as object;
     validate = new Ajv({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true }).compile(schema);
+    validators.set(file, validate);
   }
   return validate;
 }
@@ -48,8 +52,8 @@ function describe(e: ErrorObject): string {
 }
 
 /** The first thing in `raw` the schema refuses, as `place: what is wrong`, or null. */
-export function schemaProblem(raw: unknown): string | null {
-  const check = compiled();
+export function schemaProblem(raw: unknown, schemaFile: string = PROFILE_SCHEMA_FILE): string | null {
+  const check = compiled(schemaFile);
   if (check(raw)) return null;
   // ajv reports a failing branch's own error before the if/anyOf summary: the first is the precise one.
   const e = check.errors![0]!;

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { BUILTIN_PROFILE_DIR, loadProfiles, PROFILE_FILE } from '../../src/profiles/load.js';
-import { PROFILE_SCHEMA_FILE, yamlPath } from '../../src/profiles/schema.js';
+import { PROFILE_SCHEMA_FILE, WEB_SCHEMA_FILE, yamlPath } from '../../src/profiles/schema.js';
+import { parseProfile, PROFILE_DIR as WEB_DIR } from '../../src/http-scrape/profiles.js';
 import { validateProfile } from '../../src/profiles/validate.js';
 import { COUNTER_KEYS } from '../../src/reading/types.js';
 import { UserError } from '../../src/errors.js';
@@ -67,6 +68,24 @@ describe('profile.schema.json', () => {
     writeFileSync(join(dir, 'x.yaml'), `${base}counters:\n  - { key: total, oid: 1.3.6.1.2.1.43.10.2.1.4.1.1, unit: sheet }\n`);
     expect(() => loadProfiles({ builtinDir: dir })).toThrow(UserError);
     expect(() => loadProfiles({ builtinDir: dir })).toThrow(`profile ${join(dir, 'x.yaml')}: counters[0].unit: unit must be one of`);
+  });
+});
+
+describe('web.schema.json', () => {
+  test('every web-page profile validates against it (a fresh ajv)', () => {
+    const check = new Ajv({ strictRequired: false, allowUnionTypes: true }).compile(JSON.parse(readFileSync(WEB_SCHEMA_FILE, 'utf8')));
+    const files = readdirSync(WEB_DIR).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThan(5);
+    for (const f of files) {
+      check(JSON.parse(readFileSync(join(WEB_DIR, f), 'utf8')));
+      expect({ f, errors: check.errors ?? null }).toEqual({ f, errors: null });
+    }
+  });
+
+  test('an unknown key in a value rule is refused with file and place', () => {
+    const page = { path: '/c', format: 'html', values: [{ counter: 'total', selector: 'td', untt: 'sheets' }] };
+    expect(() => parseProfile(JSON.stringify({ name: 'x', vendor: 'HP', onByDefault: true, pages: [page] }), 'x.json'))
+      .toThrow('web profile x.json: pages[0].values[0]: unknown key "untt"');
   });
 });
 
