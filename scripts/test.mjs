@@ -47,9 +47,12 @@ const builds = [
   ['npx', ['tsc', '-p', 'tsconfig.test.json']],
   ['node', ['scripts/ensure-collector.mjs']],
 ];
+// The suites run with only a loopback interface where the machine allows it (root):
+// nothing a test does can reach another network (scripts/loopback-only.sh).
+const loopbackOnly = ['sh', join(root, 'scripts', 'loopback-only.sh')];
 const suites = [
-  ['npx', ['vitest', 'run', ...process.argv.slice(2)]],
-  ['npm', ['--prefix', 'collector', 'test']],
+  [loopbackOnly[0], [loopbackOnly[1], 'npx', 'vitest', 'run', ...process.argv.slice(2)]],
+  [loopbackOnly[0], [loopbackOnly[1], 'npm', '--prefix', 'collector', 'test']],
 ];
 const run = ([cmd, args]) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env }).status ?? 1;
 let status = 0;

@@ -40,6 +40,11 @@ export interface InventoryDevice {
 export interface Inventory {
   version: 1;
   updated: string | null;
+  /**
+   * What the last sweep covered when no targets were configured (the host's own subnets or
+   * the command line's): `amr run` re-sweeps exactly that, never a subnet chosen afresh.
+   */
+  swept?: string[];
   devices: InventoryDevice[];
 }
 
@@ -79,6 +84,7 @@ export function loadInventory(path: string): Inventory {
 function parseInventory(text: string): Inventory {
   const inv = JSON.parse(text) as Inventory;
   if (inv.version !== 1 || !Array.isArray(inv.devices)) throw new Error('shape');
+  if (inv.swept !== undefined && !(Array.isArray(inv.swept) && inv.swept.every((t) => typeof t === 'string'))) throw new Error('shape');
   return inv;
 }
 
@@ -193,5 +199,5 @@ export function mergeInventory(old: Inventory, found: readonly FoundDevice[], o:
       d.status = 'known'; // not looked at this time: nothing new to say
     }
   }
-  return { version: 1, updated: now, devices };
+  return { version: 1, updated: now, ...(old.swept ? { swept: old.swept } : {}), devices };
 }

@@ -91,6 +91,8 @@ export async function runDiscover(o: DiscoverOptions): Promise<DiscoverResult> {
   };
   const old = save ? loadInventory(file) : loadInventoryQuiet(file);
   const inv = mergeInventory(old, result.devices, { swept, complete: !result.stats.aborted });
+  // Remembered for `amr run`, which re-sweeps these when [discovery] targets is empty.
+  if (!cfg.discovery.targets.length) inv.swept = [...new Set([...(old.swept ?? []), ...include])];
   let saveError: string | null = null;
   if (save) {
     // A finished sweep is never thrown away: the error is reported beside the result.

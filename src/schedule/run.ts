@@ -35,7 +35,7 @@ export interface RunDeps {
   /** Read one device; default: the standard read with profiles and web pages (read-many). */
   readHost?: (host: string) => Promise<Reading>;
   /** Rediscover into the inventory; default: runDiscover with [discovery] settings. */
-  discover?: (config: Config, signal: AbortSignal) => Promise<string | null | void>;
+  discover?: (config: Config, signal: AbortSignal, targets: readonly string[]) => Promise<string | null | void>;
   /** Extra flush options (tests shorten UDP waits). */
   flush?: Partial<FlushOptions>;
   /** Aborting stops the run like a spent budget: no new reads, then spool and flush. */
@@ -129,8 +129,20 @@ export function deviceReader(config: Config, previous?: (host: string, current: 
 }
 
 /** Rediscover; returns the reason the inventory could not be saved (its result is kept beside it), or null. */
-async function defaultDiscover(config: Config, signal: AbortSignal): Promise<string | null> {
-  return (await runDiscover({ config, save: true, signal })).saveError;
+async function defaultDiscover(config: Config, signal: AbortSignal, targets: readonly string[]): Promise<string | null> {
+  return (await runDiscover({ config, save: true, signal, targets })).saveError;
+}
+
+/**
+ * What a due rediscovery sweeps: [discovery] targets; else what earlier sweeps covered
+ * (inventory `swept`); else, only on an agent that knows no printer at all (a fresh install
+ * without ranges), the host's own subnets (the empty list). Printers added by hand or as
+ * [device.X] sections with no sweep behind them are read, and nothing is swept (null).
+ */
+export function rediscoveryTargets(inv: Inventory, config: Config): readonly string[] | null {
+  if (config.discovery.targets.length) return config.discovery.targets;
+  if (inv.swept?.length) return inv.swept;
+  return hostsToRead(inv, config).length === 0 ? [] : null;
 }
 
 function failedReading(host: string, error: string): Reading {
@@ -227,12 +239,13 @@ export async function runCycle(config: Config, deps: RunDeps = {}): Promise<RunR
       inv = { version: 1, updated: null, devices: [] };
       due = true;
     }
-    if (due && !stopped()) {
+    const sweepTargets = rediscoveryTargets(inv, config);
+    if (due && sweepTargets && !stopped()) {
       log('rediscovering (the inventory is older than [discovery] interval)');
       // Discovery may use at most half the budget; reading gets the rest.
       const signals = [AbortSignal.timeout(Math.max(1000, budget / 2)), ...(deps.signal ? [deps.signal] : [])];
       try {
-        const problem = await (deps.discover ?? defaultDiscover)(config, AbortSignal.any(signals));
+        const problem = await (deps.discover ?? defaultDiscover)(config, AbortSignal.any(signals), sweepTargets);
         if (problem) report.notes.push(problem);
         report.rediscovered = true;
         inv = loadInventory(file);

@@ -69,8 +69,10 @@ describe('amr discover', () => {
       [`${prefix}.11`, '0505571100', 'missing'],
       [`${prefix}.20`, 'VD21457943', 'moved'],
     ]);
-    const inv = JSON.parse(readFileSync(join(dir, 'inventory.json'), 'utf8')) as { devices: unknown[] };
+    const inv = JSON.parse(readFileSync(join(dir, 'inventory.json'), 'utf8')) as { devices: unknown[]; swept: string[] };
     expect(inv.devices).toHaveLength(2);
+    // What amr run re-sweeps when [discovery] targets is empty: this range, not a subnet it picks.
+    expect(inv.swept).toEqual([`${prefix}.0/24`]);
   });
 
   it('--all explains the non-printers; --json lists them with the reason', async () => {

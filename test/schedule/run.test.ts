@@ -10,7 +10,7 @@ import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { readRunRecords } from '../../src/schedule/run-log.js';
-import { RUN_EXIT, runCycle, hostsToRead, deviceReader } from '../../src/schedule/run.js';
+import { RUN_EXIT, runCycle, hostsToRead, rediscoveryTargets, deviceReader } from '../../src/schedule/run.js';
 import { loadState } from '../../src/schedule/state.js';
 import { acquireRunLock } from '../../src/schedule/lock.js';
 import { startCollector, type Collector } from '../transport/helpers/collector.js';
@@ -199,5 +199,17 @@ describe('what a run reads', () => {
     const cfg = parseConfig('[device.10.0.0.5]\nignore = false\n[device.10.0.0.6]\nignore = true\n', null);
     const inv = { version: 1 as const, updated: null, devices: [{ ip: '10.0.0.4' }, { ip: '10.0.0.6' }] as never[] };
     expect(hostsToRead(inv, cfg)).toEqual(['10.0.0.4', '10.0.0.5']);
+  });
+
+  it('rediscovers configured targets, else what was swept before; never a fresh subnet once printers are known', () => {
+    const none = parseConfig('', null);
+    const known = { version: 1 as const, updated: null, devices: [{ ip: '10.0.0.4' }] as never[] };
+    expect(rediscoveryTargets(known, parseConfig('[discovery]\ntargets = 10.0.0.0/29\n', null))).toEqual(['10.0.0.0/29']);
+    expect(rediscoveryTargets({ ...known, swept: ['10.0.0.0/24'] }, none)).toEqual(['10.0.0.0/24']);
+    // Added by hand (devices add) or as [device.X]: read, nothing swept.
+    expect(rediscoveryTargets(known, none)).toBeNull();
+    expect(rediscoveryTargets({ version: 1, updated: null, devices: [] }, parseConfig('[device.10.0.0.5]\n', null))).toBeNull();
+    // A fresh install that knows no printer: the host's own subnets (the empty list).
+    expect(rediscoveryTargets({ version: 1, updated: null, devices: [] }, none)).toEqual([]);
   });
 });
