@@ -1,13 +1,13 @@
 /**
  * The run lock: one `amr run` at a time per data folder, even when Task Scheduler,
- * a user and a boot trigger start runs together. The lock is a file created with
- * O_EXCL holding who took it; a lock left by a dead process, or older than a limit,
+ * a user and a boot trigger start runs together. The lock is a file holding who took
+ * it, linked into place whole (link(2) refuses an existing name, like O_EXCL); a lock left by a dead process, or older than a limit,
  * is taken over, and the caller says so.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 export const LOCK_FILE = 'run.lock';
 
@@ -41,7 +41,10 @@ export interface LockOptions {
   isAlive?: (pid: number) => boolean;
 }
 
-/** A freshly created lock file can be empty for a moment; that is a live lock, not a broken one. */
+/**
+ * A lock file is linked into place whole; only where that cannot be (no link(2), a full
+ * disk) is it created empty and then written. Such an empty file is a live lock for a moment.
+ */
 const WRITING_GRACE_MS = 10_000;
 
 export function processAlive(pid: number): boolean {
@@ -94,8 +97,50 @@ export function describeHolder(holder: LockHolder | null, now = Date.now()): str
   return `another amr run holds the lock: process ${holder.pid} on ${holder.host}, since ${holder.startedAt}${ago}`;
 }
 
-/** Create the lock file; returns its inode, or null when it exists already. */
+/** A writer's temp file: `<lock>.<pid>-<token>.tmp`, beside the lock. */
+const tempName = (path: string, holder: LockHolder) => `${path}.${holder.pid}-${holder.token}.tmp`;
+
+/** link(2) is missing on a few file systems (FAT, some network shares): fall back to O_EXCL then. */
+const NO_LINK = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
+
+/**
+ * Create the lock file with its owner already in it; returns its inode, or null when it
+ * exists already. The owner is written to a temp file, then linked to the lock's name:
+ * link(2) fails when the name exists (one winner, like O_EXCL), and the lock appears
+ * whole, so a process killed at any point leaves no empty or half-written lock.
+ */
 function tryCreate(path: string, holder: LockHolder): number | null {
+  const tmp = tempName(path, holder);
+  let ino: number;
+  try {
+    const fd = openSync(tmp, 'wx', 0o600);
+    try {
+      const text = Buffer.from(JSON.stringify(holder) + '\n');
+      if (writeSync(fd, text) !== text.length) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+      ino = fstatSync(fd).ino;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Full disk (or no room for the temp file): an empty lock still holds, judged by age.
+    try { unlinkSync(tmp); } catch { /* not created */ }
+    return tryCreateEmpty(path, holder);
+  }
+  try {
+    linkSync(tmp, path);
+    return ino;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EEXIST') return null;
+    if (NO_LINK.has(code)) return tryCreateEmpty(path, holder);
+    throw e;
+  } finally {
+    try { unlinkSync(tmp); } catch { /* removed already */ }
+  }
+}
+
+/** O_EXCL create, then write: used where link(2) cannot be. A kill between the two leaves an empty lock (grace above). */
+function tryCreateEmpty(path: string, holder?: LockHolder): number | null {
   let fd: number;
   try {
     fd = openSync(path, 'wx', 0o600);
@@ -104,7 +149,7 @@ function tryCreate(path: string, holder: LockHolder): number | null {
     throw e;
   }
   try {
-    writeSync(fd, JSON.stringify(holder) + '\n');
+    if (holder) writeSync(fd, JSON.stringify(holder) + '\n');
   } catch {
     // A full disk takes the empty file but not its content: the lock still holds (judged by
     // age by others), and release knows it by its inode. Delivery of the spool goes on.
@@ -112,6 +157,23 @@ function tryCreate(path: string, holder: LockHolder): number | null {
     closeSync(fd);
   }
   try { return statSync(path).ino; } catch { return 0; }
+}
+
+/** Temp files of writers killed before they linked: their process is gone, or they are old. */
+function removeDeadTemps(path: string, o: Required<LockOptions>): void {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}.`;
+  let names: string[];
+  try { names = readdirSync(dir); } catch { return; }
+  for (const name of names) {
+    const m = name.startsWith(prefix) ? /^(\d+)-[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length)) : null;
+    if (!m) continue;
+    const file = join(dir, name);
+    try {
+      const pid = Number(m[1]);
+      if ((pid !== o.pid && !o.isAlive(pid)) || o.now() - statSync(file).mtimeMs > WRITING_GRACE_MS * 6) unlinkSync(file);
+    } catch { /* gone already */ }
+  }
 }
 
 /**
@@ -153,6 +215,7 @@ export function acquireLock(path: string, options: LockOptions): LockResult {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const holder: LockHolder = { pid: o.pid, host: o.host, startedAt: new Date(o.now()).toISOString(), token: randomBytes(8).toString('hex') };
   let recovered: { holder: LockHolder | null; why: string } | null = null;
+  removeDeadTemps(path, o);
   for (let attempt = 0; attempt < 3; attempt++) {
     const ino = tryCreate(path, holder);
     if (ino !== null) return { acquired: true, lock: makeLock(path, holder, ino), recovered };
