@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { SCHEDULED_FLAG, taskExitCode } from './platform/task-exit.js';
-import { UserError, errorMessage } from './errors.js';
+import { INTERNAL_EXIT, UserError, internalErrorLine } from './errors.js';
 import { inert } from './inert.js';
 import { registerCommands } from './commands/index.js';
 import { AGENT_VERSION } from './version.js';
@@ -41,9 +41,7 @@ async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`amr: ${inert(error.message)}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`amr: internal error: ${inert(errorMessage(error))}\n`);
-    if (process.env.AMR_DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
-    else process.stderr.write('amr: set AMR_DEBUG=1 for details and report it to your dealer\n');
-    return 70;
+    process.stderr.write(internalErrorLine(error));
+    return INTERNAL_EXIT;
   }
 }

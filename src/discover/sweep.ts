@@ -43,6 +43,8 @@ export interface SweepOptions {
 export interface SweepProgress {
   done: number;
   total: number;
+  /** Addresses sent their first probe. */
+  probed: number;
   responders: number;
   printers: number;
   /** Addresses finished per second so far. */
@@ -352,7 +354,7 @@ export async function sweep(o: SweepOptions): Promise<SweepResult> {
     shownEta = shownEta === null ? raw : Math.min(raw, shownEta + (now - lastProgressAt) / 2);
     lastProgressAt = now;
     const etaMs = left === 0 ? 0 : shownEta;
-    o.onProgress({ done: finished, total: N, responders: devices.length, printers, rate, etaMs });
+    o.onProgress({ done: finished, total: N, probed: next, responders: devices.length, printers, rate, etaMs });
   };
 
   const loop = () => {

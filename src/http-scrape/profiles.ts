@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { UserError } from '../errors.js';
 import { schemaProblem, WEB_SCHEMA_FILE } from '../profiles/schema.js';
 import { regex } from '../profiles/values.js';
 import { COUNTER_KEYS, type Reading } from '../reading/types.js';
@@ -18,8 +19,9 @@ const FORMATS = ['html', 'xml', 'json', 'jsobject', 'text'];
 const UNITS = ['impressions', 'sheets', 'pages', 'scans', 'other'];
 const HEADERS = new Set(['cookie', 'referer', 'accept-language']);
 
+/** A broken page description is a user error (exit 2, one line naming file and place), as an SNMP profile's is. */
 function fail(file: string, what: string): never {
-  throw new Error(`web profile ${file}: ${what}`);
+  throw new UserError(`web profile ${file}: ${what}; fix or remove the file`);
 }
 
 function checkRegex(file: string, src: unknown, where: string) {

@@ -2,7 +2,7 @@
 import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Credential } from '../../src/discover/credentials.js';
-import { sweep, type SweepOptions } from '../../src/discover/sweep.js';
+import { sweep, type SweepOptions, type SweepProgress } from '../../src/discover/sweep.js';
 import { buildTargets } from '../../src/discover/targets.js';
 import { summaryLine } from '../../src/discover/report.js';
 import { decodeMessage, encodeCommunityMessage } from '../../src/snmp/ber.js';
@@ -26,11 +26,12 @@ async function run(targets: string[], o: Partial<SweepOptions> & { port: number 
 }
 
 describe('sweep', () => {
-  it('finds exactly the printers of a /24 with vendor, model, serial and MAC, in about one timeout', async () => {
+  it('finds exactly the printers of a /24 with vendor, model, serial and MAC, every probe out before the first timeout', async () => {
     const { prefix, port } = block();
     const fleet = [...recordingNames('printers').map((n) => ['printers', n]), ...recordingNames('others').map((n) => ['others', n])] as Array<[string, string]>;
     await sim(fleet.map(([f, n], i) => ({ address: `${prefix}.${i + 1}`, port, name: n, varbinds: recording(f, n) })));
-    const r = await run([`${prefix}.0/24`], { port, timeoutMs: 500 });
+    const seen: SweepProgress[] = [];
+    const r = await run([`${prefix}.0/24`], { port, timeoutMs: 1500, progressIntervalMs: 0, onProgress: (p) => seen.push(p) });
     expect(r.devices).toHaveLength(fleet.length);
     const printers = r.devices.filter((d) => d.classification.printer);
     expect(printers.map((d) => d.ip)).toEqual(fleet.map((_, i) => `${prefix}.${i + 1}`).filter((_, i) => fleet[i]![0] === 'printers'));
@@ -38,11 +39,13 @@ describe('sweep', () => {
     expect(kyocera.classification).toMatchObject({ vendor: 'Kyocera', model: 'ECOSYS P2040dw' });
     expect(kyocera.facts).toMatchObject({ serial: 'VD21457943', mac: '00:17:c8:b9:02:de' });
     expect(kyocera.credential).toEqual({ version: '2c', community: 0 });
-    expect(r.stats.sent).toBeGreaterThanOrEqual(254);
-    // One socket sweeps the /24 and waits one timeout at the end, not one per address
-    // (254 x 500 ms). The speed itself is measured in bench/discover; this bound only
-    // catches per-address waiting, and leaves room for a loaded CI machine.
-    expect(r.stats.durationMs).toBeLessThan(5 * 500);
+    // One socket sweeps the /24 and waits one timeout at the end, not one per address:
+    // when the first silent address is given up, every address already has its probe
+    // (behaviour, not a stopwatch; the speed is measured in bench/discover).
+    expect(r.stats.probed).toBe(254);
+    const firstSilent = seen.find((p) => p.done > p.responders);
+    expect(firstSilent).toBeDefined();
+    expect(firstSilent!.probed).toBe(254);
   });
 
   it('tries communities in order and remembers which one answered', async () => {
@@ -89,8 +92,9 @@ describe('sweep', () => {
       { kind: 'v3', user: alice, context: '' },
       community('public'),
     ];
+    // A timeout far longer than the test could wait: any credential that waited for one would show.
     const t0 = performance.now();
-    const r = await run([`${prefix}.1`, `${prefix}.2`], { port, credentials: creds, timeoutMs: 1500, retries: 0 });
+    const r = await run([`${prefix}.1`, `${prefix}.2`], { port, credentials: creds, timeoutMs: 20_000, retries: 0 });
     const took = performance.now() - t0;
     expect(r.devices.map((d) => [d.ip, d.credential])).toEqual([
       [`${prefix}.1`, { version: '3', user: 'alice' }],
@@ -98,21 +102,22 @@ describe('sweep', () => {
     ]);
     expect(r.devices[0]!.classification).toMatchObject({ vendor: 'Ricoh', model: 'Aficio MP C3002' });
     expect(r.devices[0]!.facts.serial).toBe('W492KB03439');
-    // Wrong users cost a round trip each, not a timeout: .1 needs no timeout at all; .2 one (its community probe).
-    expect(took).toBeLessThan(1500 + 1500);
+    // Wrong users cost a round trip each (a Report), never a timeout: neither address waits one.
+    expect(took).toBeLessThan(20_000);
   });
 
-  it('paces probes at the configured rate; unthrottled is far faster', async () => {
+  it('paces probes at the configured rate; unthrottled sends every probe before the first timeout', async () => {
     const { prefix, port } = block();
     const t0 = performance.now();
     const slow = await run([`${prefix}.1-${prefix}.100`], { port, rate: 400, timeoutMs: 100 });
     const slowMs = performance.now() - t0;
     expect(slow.stats.sent).toBe(100);
-    expect(slowMs).toBeGreaterThan(230); // 100 packets at 400/s: about 250 ms (+ timeout)
-    expect(slowMs).toBeLessThan(1000);
-    const t1 = performance.now();
-    await run([`${prefix}.1-${prefix}.100`], { port, rate: 0, timeoutMs: 100 });
-    expect(performance.now() - t1).toBeLessThan(slowMs);
+    // A lower bound only (a loaded machine is slower, never faster): 100 packets at 400/s take about 250 ms.
+    expect(slowMs).toBeGreaterThan(230);
+    const seen: SweepProgress[] = [];
+    const fast = await run([`${prefix}.1-${prefix}.100`], { port, rate: 0, timeoutMs: 1000, progressIntervalMs: 0, onProgress: (p) => seen.push(p) });
+    expect(fast.stats.sent).toBe(100);
+    expect(seen.find((p) => p.done > 0)!.probed).toBe(100);
   });
 
   it('retries silent addresses, probes each address once per try even with overlapping targets', async () => {
@@ -156,9 +161,7 @@ describe('sweep', () => {
     await sim([{ address: `${prefix}.1`, port, varbinds: recording('printers', 'brother') }]);
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 300);
-    const t0 = performance.now();
     const r = await run([`${prefix}.0/24`], { port, rate: 100, timeoutMs: 200, signal: ac.signal });
-    expect(performance.now() - t0).toBeLessThan(1000);
     expect(r.stats.aborted).toBe(true);
     expect(r.stats.sent).toBeLessThan(254);
     // The summary names the addresses actually probed (sent also counts the identification requests).
