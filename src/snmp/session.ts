@@ -7,6 +7,10 @@
 import snmp from 'net-snmp';
 import { compareOids, inSubtree, type VarType, type Varbind } from './types.js';
 import type { Credential } from './credentials.js';
+import { useDesWithoutLegacyProvider } from '../platform/legacy-des.js';
+
+// DES privacy on Node 17+ without --openssl-legacy-provider (old printers' SNMPv3 users).
+useDesWithoutLegacyProvider(snmp);
 
 export interface SessionOptions {
   port: number;
