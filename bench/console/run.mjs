@@ -22,6 +22,7 @@ const CUSTOMERS = Math.max(1, AGENTS / 5);
 const RAW_DAYS = Number(opt('raw-days', '7'));
 const DAILY_DAYS = Number(opt('daily-days', '365'));
 const INGEST_S = Number(opt('ingest-seconds', '20'));
+const YEAR_DEVICES = Number(opt('year-devices', '0'));
 const RUNS = Number(opt('runs', '20'));
 const NOW = opt('now') ?? new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
 const dir = opt('keep') ?? mkdtempSync(join(tmpdir(), 'amr-bench-console-'));
@@ -135,7 +136,7 @@ async function main() {
   const client = new pg.Client({ connectionString: PGURL });
   await client.connect();
   const seedTimes = [];
-  for (const [name, sql] of PGDATA ? [] : seedStatements({ devices: DEVICES, agents: AGENTS, customers: CUSTOMERS, rawDays: RAW_DAYS, dailyDays: DAILY_DAYS, months: 12, now: NOW })) {
+  for (const [name, sql] of PGDATA ? [] : seedStatements({ devices: DEVICES, agents: AGENTS, customers: CUSTOMERS, rawDays: RAW_DAYS, dailyDays: DAILY_DAYS, months: 12, now: NOW, yearDevices: YEAR_DEVICES })) {
     const t = performance.now();
     const r = await client.query(sql);
     seedTimes.push([name, (performance.now() - t) / 1000, r.rowCount]);
@@ -149,6 +150,7 @@ async function main() {
   const pgSizes = await sizes((s) => client.query(s));
   const total = (await client.query('SELECT pg_database_size(current_database()) AS b')).rows[0].b / 1048576;
   log('sizes MB', JSON.stringify(pgSizes.filter((s) => s.mb > 1).map((s) => [s.table, Math.round(s.mb)])), 'database', Math.round(total));
+  if (args.includes('--seed-only')) { await client.end(); await db.close(); return; }
   const results = await measure(db, 'pg');
   const c = await C.startCollector({ db, host: '127.3.10.1', log: false, notify: { smtp: null, intervalMs: 3_600_000 } });
   const ing = await ingest(c.url, db);

@@ -7,8 +7,12 @@ export const SHAPE = {
 /** ISO-8601 UTC text, as the collector stores times. */
 const iso = (x) => `to_char((${x}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-export function seedStatements({ devices, agents, customers, rawDays, dailyDays, months, now }) {
+export function seedStatements({ devices, agents, customers, rawDays, dailyDays, months, now, yearDevices = 0 }) {
   const perAgent = devices / agents;
+  // The first yearDevices printers (whole agents) get a full year of raw history and daily rollups; the rest rawDays / dailyDays.
+  const yearAgents = Math.ceil(yearDevices / perAgent);
+  const rawOf = (a) => `CASE WHEN (${a}) <= ${yearAgents} THEN 365 ELSE ${rawDays} END`;
+  const dailyOf = (d) => `CASE WHEN (${d}) <= ${yearAgents * perAgent} THEN 365 ELSE ${dailyDays} END`;
   const N = `'${now}'::timestamptz`;
   const cust = (a) => `'C-' || lpad((((${a}) - 1) / ${agents / customers} + 1)::text, 4, '0')`;
   const agentId = (a) => `'agent-' || lpad((${a})::text, 5, '0')`;
@@ -45,8 +49,8 @@ export function seedStatements({ devices, agents, customers, rawDays, dailyDays,
     ['customer_supply_settings', `INSERT INTO customer_supply_settings SELECT code, 20, 21 FROM customers WHERE right(code, 1) = '7'`],
     ['supply_shipments', `INSERT INTO supply_shipments SELECT device_id, idx, read_at, 'bench' FROM supplies WHERE level_percent < 15 AND device_id % 4 = 0`],
     // Raw window: each agent runs 3..10 times a day (3 + agent % 8), one message per run with its 20 devices.
-    ['runs', `CREATE TEMP TABLE runs AS SELECT a, k, ${N} - ${rawDays} * interval '1 day' + k * (interval '1 day' / (3 + a % 8)) + (a % 60) * interval '1 minute' AS t
-      FROM generate_series(1, ${agents}) a, LATERAL generate_series(0, ${rawDays} * (3 + a % 8) - 1) k`],
+    ['runs', `CREATE TEMP TABLE runs AS SELECT a, k, ${N} - ${rawOf('a')} * interval '1 day' + k * (interval '1 day' / (3 + a % 8)) + (a % 60) * interval '1 minute' AS t
+      FROM generate_series(1, ${agents}) a, LATERAL generate_series(0, ${rawOf('a')} * (3 + a % 8) - 1) k`],
     ['messages', `INSERT INTO messages (message_id, agent_id, customer, type, created_at, received_at, channel, reading_count)
       SELECT 'm-' || a || '-' || k, ${agentId('a')}, ${cust('a')}, 'readings', ${iso('t')}, ${iso('t')}, 'https', ${perAgent} FROM runs`],
     ['readings', `INSERT INTO readings (message_id, position, device_id, agent_id, customer, read_at, received_at, ok, reason, payload)
@@ -59,12 +63,12 @@ export function seedStatements({ devices, agents, customers, rawDays, dailyDays,
     // Supply levels as stored (a row when the level moves, about one a day per consumable).
     ['supply_levels', `INSERT INTO supply_levels (device_id, idx, read_at, level_percent, total)
       SELECT s.device_id, s.idx, ${iso(`${N} - g * interval '1 day'`)}, LEAST(100, s.level_percent + round(g * (0.5 + (s.device_id % 10) / 4.0)))::int, ${value('s.device_id', `${N} - g * interval '1 day'`)}
-      FROM supplies s, generate_series(0, ${rawDays - 1}) g WHERE s.class = 'consumed'`],
+      FROM supplies s, LATERAL generate_series(0, ${rawOf(`(s.device_id - 1) / ${perAgent} + 1`)} - 1) g WHERE s.class = 'consumed'`],
     // Rollups kept for ever: a year of days and months.
     ['counter_daily', `INSERT INTO counter_daily (device_id, key, day, first_value, first_at, last_value, last_at, reads)
       SELECT d, k.key, to_char(${N} - g * interval '1 day', 'YYYY-MM-DD'), ${value('d', `${N} - g * interval '1 day'`)} * k.f / 10, ${iso(`date_trunc('day', ${N} - g * interval '1 day') + interval '1 hour'`)},
         ${value('d', `${N} - (g - 1) * interval '1 day'`)} * k.f / 10, ${iso(`date_trunc('day', ${N} - g * interval '1 day') + interval '22 hours'`)}, 3 + d % 8
-      FROM generate_series(1, ${devices}) d, generate_series(${rawDays}, ${dailyDays - 1}) g, (VALUES ('total', 10), ('mono', 6), ('color', 4)) k(key, f)
+      FROM generate_series(1, ${devices}) d, LATERAL generate_series(${rawDays}, ${dailyOf('d')} - 1) g, (VALUES ('total', 10), ('mono', 6), ('color', 4)) k(key, f)
       WHERE k.key <> 'color' OR d % 3 = 0`],
     ['counter_monthly', `INSERT INTO counter_monthly (device_id, key, month, first_value, first_at, last_value, last_at, reads)
       SELECT d, k.key, to_char(${N} - g * interval '1 month', 'YYYY-MM'), ${value('d', `${N} - g * interval '1 month'`)} * k.f / 10, ${iso(`date_trunc('month', ${N} - g * interval '1 month') + interval '1 hour'`)},
@@ -73,7 +77,7 @@ export function seedStatements({ devices, agents, customers, rawDays, dailyDays,
       WHERE k.key <> 'color' OR d % 3 = 0`],
     ['supply_daily', `INSERT INTO supply_daily (device_id, idx, day, min_level, max_level, last_level)
       SELECT s.device_id, s.idx, to_char(${N} - g * interval '1 day', 'YYYY-MM-DD'), l, l, l
-      FROM supplies s, generate_series(${rawDays}, ${dailyDays - 1}) g, LATERAL (SELECT ((s.level_percent + g * 7) % 101)::int AS l) x WHERE s.class = 'consumed'`],
+      FROM supplies s, LATERAL generate_series(${rawDays}, ${dailyOf('s.device_id')} - 1) g, LATERAL (SELECT ((s.level_percent + g * 7) % 101)::int AS l) x WHERE s.class = 'consumed'`],
     ['notify', `INSERT INTO notify_rules (name, kind, threshold, customer, channel, target, secret, enabled, created_at) VALUES
       ('low toner', 'supply-low', 10, NULL, 'email', 'toner@dealer.example', NULL, 1, ${iso(N)}),
       ('service', 'device-error', NULL, NULL, 'email', 'service@dealer.example', NULL, 1, ${iso(N)}),

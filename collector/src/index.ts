@@ -24,7 +24,7 @@ export {
   BillingError, billingCalendar, billingCalendars, setBillingCalendar, billingReport, billingReports, closePeriod, billCsv, billCsvRecords, billJson,
   BILL_CSV_COLUMNS, billingPeriod, periodLabelAt, periodState, previousLabel, type Adjustment, type BillingReport, type BillState, type CustomerCalendar,
 } from './billing/index.js';
-export { lowSupplies } from './reports/supplies.js';
+export { lowSupplies, lowCursor, encodeLowCursor, decodeLowCursor } from './reports/supplies.js';
 export { openAlerts } from './reports/alerts.js';
 export { stale } from './reports/stale.js';
 export { countersBackwards } from './reports/backwards.js';

@@ -2,6 +2,7 @@ import type { Db, Queryable } from './db/types.js';
 import { deviceKey, fallbackKey, type IdentifiedBy } from './device-key.js';
 import type { ReceivedMessage as Message, ReceivedReading as WireReading, RefusalCode } from '@amr/protocol';
 import { recordSupplyLevels } from './forecast/store.js';
+import { refreshShipState } from './forecast/ship-state.js';
 import { evaluateIngest, wakeIfQueued } from './notify/evaluate.js';
 
 export interface IngestResult {
@@ -86,7 +87,9 @@ export async function ingest(db: Db, msg: Message, channel: string, receivedAt =
       );
     }
     await recordSupplyLevels(q, msg.readings, devices, Date.parse(receivedAt));
-    await updateLatest(q, newestOk, msg.agentId, receivedAt);
+    await updateLatest(q, newestOk, msg.agentId, msg.customer, receivedAt);
+    // The list to ship follows the new levels, states and forecasts (late readings too: every device of the message).
+    await refreshShipState(q, { devices: [...new Set(devices.filter((d): d is number => d !== null))] });
     await evaluateIngest(q, msg, devices, receivedAt);
     return { duplicate: false, stored: msg.readings.length };
   }).finally(wakeIfQueued);
@@ -143,7 +146,11 @@ async function deviceIds(q: Queryable, msg: Message, receivedAt: string, limits:
     const cur = first.get(out[i]!);
     if (!cur || r.readAt < cur) first.set(out[i]!, r.readAt);
   });
-  for (const [dev, at] of first) await q.run('UPDATE devices SET first_read_at = ? WHERE id = ? AND (first_read_at IS NULL OR first_read_at > ?)', [at, dev, at]);
+  // One statement for all devices (sorted: the same lock order as updateLatest).
+  for (const c of chunks([...first.entries()].sort((a, b) => a[0] - b[0]), 200)) {
+    await q.run(`UPDATE devices SET first_read_at = v.column2 FROM (VALUES ${c.map(() => '(CAST(? AS BIGINT), ?)').join(', ')}) AS v
+      WHERE devices.id = v.column1 AND (devices.first_read_at IS NULL OR devices.first_read_at > v.column2)`, c.flat());
+  }
   return out;
 }
 
@@ -165,6 +172,7 @@ async function mergeFallbacks(q: Queryable, msg: Message, ids: number[]): Promis
       await q.run('UPDATE readings SET device_id = ? WHERE device_id = ?', [into, from]);
       await q.run('UPDATE counters SET device_id = ? WHERE device_id = ?', [into, from]);
       await q.run('DELETE FROM supplies WHERE device_id = ?', [from]);
+      await q.run('DELETE FROM supply_ship WHERE device_id = ?', [from]);
       await q.run('DELETE FROM alerts WHERE device_id = ?', [from]);
       await q.run('UPDATE devices SET merged_into = ? WHERE id = ? OR merged_into = ?', [into, from, from]);
       if (fb.first_read_at) await q.run('UPDATE devices SET first_read_at = ? WHERE id = ? AND (first_read_at IS NULL OR first_read_at > ?)', [fb.first_read_at, into, fb.first_read_at]);
@@ -177,7 +185,7 @@ async function mergeFallbacks(q: Queryable, msg: Message, ids: number[]): Promis
  * UPDATE .. FROM (VALUES ..) for all devices (SQLite 3.33+ and PostgreSQL both name VALUES
  * columns column1, column2 ..), then replaces supplies and open alerts of the devices it moved.
  */
-async function updateLatest(q: Queryable, newest: Map<number, WireReading>, agentId: string, receivedAt: string): Promise<void> {
+async function updateLatest(q: Queryable, newest: Map<number, WireReading>, agentId: string, customer: string, receivedAt: string): Promise<void> {
   // In device id order, so two transactions touching the same devices lock them in the same order (no deadlock).
   const entries = [...newest.entries()].sort((a, b) => a[0] - b[0]);
   const moved = new Set<number>();
@@ -207,10 +215,10 @@ async function updateLatest(q: Queryable, newest: Map<number, WireReading>, agen
     const r = newest.get(dev)!;
     const seen = new Set<string>();
     return r.supplies.filter((s) => !seen.has(s.index) && seen.add(s.index))
-      .map((s) => [dev, s.index, s.description, s.type, s.class, s.color, s.levelPercent === null ? null : Math.round(s.levelPercent), s.state, r.readAt]);
+      .map((s) => [dev, s.index, s.description, s.type, s.class, s.color, s.levelPercent === null ? null : Math.round(s.levelPercent), s.state, r.readAt, customer]);
   });
   for (const chunk of chunks(supplyRows, 500)) {
-    await q.run(insertSql('INSERT INTO supplies (device_id, idx, description, type, class, color, level_percent, state, read_at)', 9, chunk.length), chunk.flat());
+    await q.run(insertSql('INSERT INTO supplies (device_id, idx, description, type, class, color, level_percent, state, read_at, customer)', 10, chunk.length), chunk.flat());
   }
 
   // Open alerts are those in the newest reading; an alert that stays keeps the time it was first seen.

@@ -3,7 +3,7 @@ export { forecastSupply, type Forecast, type LevelPoint, type ForecastOptions } 
 export { theilSen } from './forecast/fit.js';
 export { detectChanges, cartridgeYield } from './forecast/changes.js';
 export {
-  suppliesToShip, markShipped, setThresholds, thresholds, forecasts, cartridgeChanges, findDevice, findSupply, shipCsvRecords, SHIP_CSV_COLUMNS, ShipError,
+  suppliesToShip, suppliesToShipPages, shipCursor, encodeCursor, decodeCursor, markShipped, setThresholds, thresholds, forecasts, cartridgeChanges, findDevice, findSupply, shipCsvRecords, SHIP_CSV_COLUMNS, ShipError,
   type ShipRow, type Thresholds,
 } from './forecast/ship.js';
 export { addRule, listRules, removeRule, RuleError, type Rule, type NewRule } from './notify/rules.js';

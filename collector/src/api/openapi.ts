@@ -2,8 +2,10 @@
 const str = { type: 'string' };
 const strN = { type: ['string', 'null'] };
 const intN = { type: ['integer', 'null'] };
+// Keyset pages: `limit` rows (default 1000, at most 10000); the answer's `next` (null on the last page) is the next page's `after`.
 const err = { description: 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
 const q = (name: string, description: string, schema: object = str) => ({ name, in: 'query', required: false, description, schema });
+const pageParams = [q('limit', 'rows a page (default 1000, at most 10000)', { type: 'integer' }), q('after', 'the previous page\'s "next" (keyset cursor)')];
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer' }, description: 'device id (as in /devices/{id})' };
 const ok = (schema: object, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
 const common = { 401: err, 403: err };
@@ -47,7 +49,7 @@ export function openApi(): object {
           responses: { 200: ok({ type: 'object', properties: { from: str, to: str, toleranceHours: { type: 'integer' }, rows: { type: 'array', items: { $ref: '#/components/schemas/MeterRow' } } } }), 400: err, ...common },
         },
       },
-      '/api/v1/supplies': { get: { summary: 'Low and empty supplies', parameters: [q('customer', 'customer code (staff)'), q('below', 'also consumables at or below this %', { type: 'integer' })], responses: { 200: ok({ type: 'object' }), ...common } } },
+      '/api/v1/supplies': { get: { summary: 'Low and empty supplies', parameters: [q('customer', 'customer code (staff)'), q('below', 'also consumables at or below this %', { type: 'integer' }), ...pageParams], responses: { 200: ok({ type: 'object' }), ...common } } },
       '/api/v1/alerts': { get: { summary: 'Open alerts with their acknowledgement', parameters: [q('customer', 'customer code (staff)')], responses: { 200: ok({ type: 'object', properties: { alerts: { type: 'array', items: { $ref: '#/components/schemas/Alert' } } } }), ...common } } },
       '/api/v1/alerts/{alertId}/ack': {
         post: {
@@ -57,7 +59,7 @@ export function openApi(): object {
         },
       },
       '/api/v1/forecasts': { get: { summary: 'Days until empty for every consumable (Theil-Sen trend of its level since the last cartridge change, else the page rate)', parameters: [q('customer', 'customer code (staff)'), q('device', 'one device id', { type: 'integer' })], responses: { 200: ok({ type: 'object' }), 404: err, ...common } } },
-      '/api/v1/supplies/to-ship': { get: { summary: 'Supplies below the customer\'s level or fewer days from empty than its threshold, not yet shipped', parameters: [q('customer', 'customer code (staff)')], responses: { 200: ok({ type: 'object' }), ...common } } },
+      '/api/v1/supplies/to-ship': { get: { summary: 'Supplies below the customer\'s level or fewer days from empty than its threshold, not yet shipped', parameters: [q('customer', 'customer code (staff)'), ...pageParams], responses: { 200: ok({ type: 'object' }), ...common } } },
       '/api/v1/devices/{id}/supplies/{supply}/shipped': {
         post: { summary: 'Mark a supply shipped (technician, admin): off the list until its next cartridge change', parameters: [idParam, { name: 'supply', in: 'path', required: true, schema: str, description: 'supply index as in /api/v1/supplies/to-ship' }], responses: { 200: ok({ type: 'object' }), 404: err, ...common } },
       },

@@ -5,7 +5,7 @@ import { userForToken } from '../auth/tokens.js';
 import { can, customerFilter, scopeCustomer, type Action, type Viewer } from '../auth/viewer.js';
 import { PeriodError } from '../reports/period.js';
 import { BillingError } from '../billing/index.js';
-import { lowSupplies } from '../reports/supplies.js';
+import { decodeLowCursor, encodeLowCursor, lowCursor, lowSupplies } from '../reports/supplies.js';
 import type { Req } from '../web/context.js';
 import { bills } from '../web/billing.js';
 import { deviceFilters } from '../web/fleet.js';
@@ -17,7 +17,7 @@ import { deviceSupplies, getDevice, latestCounters, listDevices } from './device
 import { deviceHistory, historyEnd } from './history.js';
 import { openApi } from './openapi.js';
 import { deviceReadings } from './readings.js';
-import { forecasts, markShipped, suppliesToShip } from '../forecast/ship.js';
+import { decodeCursor, encodeCursor, forecasts, markShipped, shipCursor, suppliesToShip } from '../forecast/ship.js';
 import { acknowledge, events } from '../notify/evaluate.js';
 
 class ApiError extends Error {
@@ -37,6 +37,15 @@ const int = (p: URLSearchParams, k: string, d: number, max: number) => {
   if (!/^\d{1,9}$/.test(s)) throw new ApiError(400, `${k} must be a whole number`);
   return Math.min(Number(s), max);
 };
+
+/** A page cursor (`after`, as returned in `next`): a malformed one is a 400, never a silent first page. */
+function cursorParam<T>(p: URLSearchParams, decode: (s: string) => T | null): T | null {
+  const s = p.get('after');
+  if (s === null || s === '') return null;
+  const c = decode(s);
+  if (!c) throw new ApiError(400, 'after must be the "next" value of the previous page');
+  return c;
+}
 
 async function device(r: Req, v: Viewer, id: string) {
   const d = await getDevice(r.o.db, Number(id), scopeCustomer(v) ?? undefined);
@@ -82,7 +91,12 @@ const ROUTES: ApiRoute[] = [
   },
   {
     method: 'GET', path: /^\/api\/v1\/supplies$/,
-    run: async (r, v) => ({ supplies: await lowSupplies(r.o.db, { customer: customerFilter(v, r.url.searchParams.get('customer')), belowPercent: int(r.url.searchParams, 'below', 10, 100) }) }),
+    run: async (r, v) => {
+      const p = r.url.searchParams;
+      const limit = int(p, 'limit', 1000, 10_000);
+      const rows = await lowSupplies(r.o.db, { customer: customerFilter(v, p.get('customer')), belowPercent: int(p, 'below', 10, 100), limit, after: cursorParam(p, decodeLowCursor) });
+      return { supplies: rows, next: rows.length === limit ? encodeLowCursor(lowCursor(rows[rows.length - 1]!)) : null };
+    },
   },
   { method: 'GET', path: /^\/api\/v1\/alerts$/, run: async (r, v) => ({ alerts: await openAlerts(r.o.db, customerFilter(v, r.url.searchParams.get('customer'))) }) },
   {
@@ -103,7 +117,15 @@ const ROUTES: ApiRoute[] = [
       return { forecasts: await forecasts(r.o.db, { customer: customerFilter(v, p.get('customer')), deviceId: dev !== null ? Number(dev) : undefined }) };
     },
   },
-  { method: 'GET', path: /^\/api\/v1\/supplies\/to-ship$/, run: async (r, v) => ({ toShip: await suppliesToShip(r.o.db, { customer: customerFilter(v, r.url.searchParams.get('customer')) }) }) },
+  {
+    method: 'GET', path: /^\/api\/v1\/supplies\/to-ship$/,
+    run: async (r, v) => {
+      const p = r.url.searchParams;
+      const limit = int(p, 'limit', 1000, 10_000);
+      const rows = await suppliesToShip(r.o.db, { customer: customerFilter(v, p.get('customer')), limit, after: cursorParam(p, decodeCursor) });
+      return { toShip: rows, next: rows.length === limit ? encodeCursor(shipCursor(rows[rows.length - 1]!)) : null };
+    },
+  },
   {
     method: 'POST', path: /^\/api\/v1\/devices\/(\d{1,15})\/supplies\/([^/]{1,200})\/shipped$/, need: 'ship',
     run: async (r, v, m) => {

@@ -408,6 +408,64 @@ export const MIGRATIONS: Migration[] = [
       `ALTER TABLE agents ADD COLUMN last_run_exit INTEGER`,
     ],
   },
+  {
+    version: 7,
+    name: 'supplies to ship kept at ingest (supply_ship: when each supply is due, in list order); supplies carry their customer (low supplies report by index)',
+    statements: {
+      sqlite: [
+        `CREATE TABLE supply_ship (
+          device_id {{bigint}} NOT NULL REFERENCES devices(id),
+          idx TEXT NOT NULL,
+          customer TEXT NOT NULL,
+          due_at TEXT NOT NULL,
+          sort_at TEXT NOT NULL,
+          sort_level INTEGER NOT NULL,
+          PRIMARY KEY (device_id, idx)
+        )`,
+        `CREATE INDEX supply_ship_list ON supply_ship (customer, sort_at, sort_level, device_id, idx, due_at)`,
+        `CREATE INDEX supply_ship_due ON supply_ship (due_at)`,
+        `ALTER TABLE supplies ADD COLUMN customer TEXT`,
+        `UPDATE supplies SET customer = (SELECT d.customer FROM devices d WHERE d.id = supplies.device_id)`,
+        `CREATE INDEX supplies_customer_level ON supplies (customer, (COALESCE(level_percent, -1)), device_id, idx)`,
+        `INSERT INTO supply_ship (device_id, idx, customer, due_at, sort_at, sort_level)
+        SELECT s.device_id, s.idx, d.customer,
+          CASE WHEN s.level_percent <= COALESCE(t.ship_below_percent, 15) OR s.state IN ('low', 'empty') THEN '1970-01-01T00:00:00.000Z' ELSE strftime('%Y-%m-%dT%H:%M:%fZ', f.empty_at, '-' || COALESCE(t.ship_days, 14) || ' days') END,
+          COALESCE(f.empty_at, '~'), COALESCE(s.level_percent, -1)
+        FROM supplies s JOIN devices d ON d.id = s.device_id
+          LEFT JOIN supply_forecasts f ON f.device_id = s.device_id AND f.idx = s.idx
+          LEFT JOIN supply_shipments sh ON sh.device_id = s.device_id AND sh.idx = s.idx
+          LEFT JOIN customer_supply_settings t ON t.customer = d.customer
+        WHERE sh.device_id IS NULL AND COALESCE(s.class, '') <> 'receptacle'
+          AND (s.level_percent <= COALESCE(t.ship_below_percent, 15) OR s.state IN ('low', 'empty') OR f.empty_at IS NOT NULL)`,
+      ],
+      postgres: [
+        `CREATE TABLE supply_ship (
+          device_id {{bigint}} NOT NULL REFERENCES devices(id),
+          idx TEXT NOT NULL,
+          customer TEXT NOT NULL,
+          due_at TEXT NOT NULL,
+          sort_at TEXT NOT NULL,
+          sort_level INTEGER NOT NULL,
+          PRIMARY KEY (device_id, idx)
+        )`,
+        `CREATE INDEX supply_ship_list ON supply_ship (customer, sort_at, sort_level, device_id, idx, due_at)`,
+        `CREATE INDEX supply_ship_due ON supply_ship (due_at)`,
+        `ALTER TABLE supplies ADD COLUMN customer TEXT`,
+        `UPDATE supplies SET customer = (SELECT d.customer FROM devices d WHERE d.id = supplies.device_id)`,
+        `CREATE INDEX supplies_customer_level ON supplies (customer, (COALESCE(level_percent, -1)), device_id, idx)`,
+        `INSERT INTO supply_ship (device_id, idx, customer, due_at, sort_at, sort_level)
+        SELECT s.device_id, s.idx, d.customer,
+          CASE WHEN s.level_percent <= COALESCE(t.ship_below_percent, 15) OR s.state IN ('low', 'empty') THEN '1970-01-01T00:00:00.000Z' ELSE to_char((f.empty_at::timestamptz - COALESCE(t.ship_days, 14) * interval '1 day') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END,
+          COALESCE(f.empty_at, '~'), COALESCE(s.level_percent, -1)
+        FROM supplies s JOIN devices d ON d.id = s.device_id
+          LEFT JOIN supply_forecasts f ON f.device_id = s.device_id AND f.idx = s.idx
+          LEFT JOIN supply_shipments sh ON sh.device_id = s.device_id AND sh.idx = s.idx
+          LEFT JOIN customer_supply_settings t ON t.customer = d.customer
+        WHERE sh.device_id IS NULL AND COALESCE(s.class, '') <> 'receptacle'
+          AND (s.level_percent <= COALESCE(t.ship_below_percent, 15) OR s.state IN ('low', 'empty') OR f.empty_at IS NOT NULL)`,
+      ],
+    },
+  },
 ];
 
 export function render(sql: string, dialect: Db['dialect']): string {

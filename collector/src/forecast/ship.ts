@@ -4,10 +4,10 @@
  * days. A supply marked shipped stays off the list until its next cartridge change
  * (recorded at ingest, which removes the mark).
  */
-import type { Db } from '../db/types.js';
+import type { Db, Queryable } from '../db/types.js';
+import { DEFAULT_SHIP_BELOW_PERCENT, DEFAULT_SHIP_DAYS, NO_FORECAST, refreshShipState } from './ship-state.js';
 
-export const DEFAULT_SHIP_BELOW_PERCENT = 15;
-export const DEFAULT_SHIP_DAYS = 14;
+export { DEFAULT_SHIP_BELOW_PERCENT, DEFAULT_SHIP_DAYS };
 
 export interface ShipRow {
   customer: string; deviceId: number; vendor: string | null; model: string | null; serial: string | null; mac: string | null;
@@ -30,52 +30,68 @@ export async function setThresholds(db: Db, customer: string, t: Partial<Thresho
   if (!(await db.get('SELECT code FROM customers WHERE code = ?', [customer]))) throw new ShipError(`no customer "${customer}": see amr-collector fleet for the codes`);
   const cur = (await thresholds(db)).get(customer) ?? { belowPercent: DEFAULT_SHIP_BELOW_PERCENT, days: DEFAULT_SHIP_DAYS };
   const next = { belowPercent: t.belowPercent ?? cur.belowPercent, days: t.days ?? cur.days };
-  await db.run(`INSERT INTO customer_supply_settings (customer, ship_below_percent, ship_days) VALUES (?, ?, ?)
-    ON CONFLICT (customer) DO UPDATE SET ship_below_percent = excluded.ship_below_percent, ship_days = excluded.ship_days`, [customer, next.belowPercent, next.days]);
+  await db.tx(async (q) => {
+    await q.run(`INSERT INTO customer_supply_settings (customer, ship_below_percent, ship_days) VALUES (?, ?, ?)
+      ON CONFLICT (customer) DO UPDATE SET ship_below_percent = excluded.ship_below_percent, ship_days = excluded.ship_days`, [customer, next.belowPercent, next.days]);
+    await refreshShipState(q, { customer });
+  });
   return next;
 }
 
+/** Where a page of the list ends: the next page starts after it (keyset pagination, stable while rows change). */
+export interface ShipCursor { customer: string; sortAt: string; sortLevel: number; deviceId: number; idx: string }
+
+export function shipCursor(r: ShipRow): ShipCursor {
+  return { customer: r.customer, sortAt: r.emptyAt ?? NO_FORECAST, sortLevel: r.levelPercent ?? -1, deviceId: r.deviceId, idx: r.supply };
+}
+export const encodeCursor = (c: ShipCursor): string => Buffer.from(JSON.stringify([c.customer, c.sortAt, c.sortLevel, c.deviceId, c.idx])).toString('base64url');
+/** A cursor from a URL; null when absent or malformed (the list then starts at the top). */
+export function decodeCursor(s: string | null | undefined): ShipCursor | null {
+  if (!s || s.length > 1000) return null;
+  try {
+    const a = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
+    if (!Array.isArray(a) || a.length !== 5) return null;
+    const [customer, sortAt, sortLevel, deviceId, idx] = a as unknown[];
+    if (typeof customer !== 'string' || typeof sortAt !== 'string' || !Number.isInteger(sortLevel) || !Number.isInteger(deviceId) || typeof idx !== 'string') return null;
+    return { customer, sortAt, sortLevel: sortLevel as number, deviceId: deviceId as number, idx };
+  } catch {
+    return null;
+  }
+}
+
 /**
- * The list, soonest empty first within each customer. Each customer's thresholds are joined in
- * the query (a small VALUES list), so `limit`/`offset` pages are cut by the database.
+ * The list, by customer and soonest empty first, read from supply_ship (kept at ingest, see
+ * ship-state.ts): `due_at <= now` over the index in list order, so a page (limit, after a cursor)
+ * costs the rows it shows, for one customer or the whole dealer.
  */
-export async function suppliesToShip(db: Db, opts: { customer?: string; now?: Date; defaults?: Partial<Thresholds>; limit?: number; offset?: number } = {}): Promise<ShipRow[]> {
+export async function suppliesToShip(db: Queryable, opts: { customer?: string; now?: Date; limit?: number; offset?: number; after?: ShipCursor | null } = {}): Promise<ShipRow[]> {
   const now = (opts.now ?? new Date()).getTime();
-  const def = { belowPercent: opts.defaults?.belowPercent ?? DEFAULT_SHIP_BELOW_PERCENT, days: opts.defaults?.days ?? DEFAULT_SHIP_DAYS };
-  const per = [...(await thresholds(db)).entries()].filter(([c]) => !opts.customer || c === opts.customer);
-  const cutoff = (days: number) => new Date(now + days * 86_400_000).toISOString();
-  const all = [def, ...per.map(([, t]) => t)];
-  const maxBelow = Math.max(...all.map((t) => t.belowPercent));
-  const maxCutoff = cutoff(Math.max(...all.map((t) => t.days)));
-  // Per-customer thresholds as rows to join: (customer, below, cutoff) as column1..3 (both databases name VALUES columns so).
-  const tv = per.length ? `(VALUES ${per.map(() => '(?, CAST(? AS INTEGER), ?)').join(', ')})` : null;
-  const tp = per.flatMap(([c, t]) => [c, t.belowPercent, cutoff(t.days)]);
-  const cols = `d.customer, d.id AS device_id, d.vendor, d.model, d.serial, d.mac, d.location, s.idx, s.description, s.color, s.level_percent,
-       s.state, s.read_at, f.days_left, f.empty_at, f.method`;
-  const joins = `LEFT JOIN supply_forecasts f ON f.device_id = s.device_id AND f.idx = s.idx
-     LEFT JOIN supply_shipments sh ON sh.device_id = s.device_id AND sh.idx = s.idx
-     ${tv ? `LEFT JOIN ${tv} AS t ON t.column1 = d.customer` : ''}`;
-  const below = tv ? `COALESCE(t.column2, ${Number(def.belowPercent)})` : String(Number(def.belowPercent));
-  const cut = tv ? `COALESCE(t.column3, ?)` : '?';
-  const keep = `sh.device_id IS NULL AND COALESCE(s.class, '') <> 'receptacle'
-       AND (s.level_percent <= ${below} OR s.state IN ('low', 'empty') OR f.empty_at <= ${cut})`;
-  const order = `ORDER BY d.customer, CASE WHEN f.empty_at IS NULL THEN 1 ELSE 0 END, f.empty_at, s.level_percent, d.id, s.idx
-     ${opts.limit !== undefined ? `LIMIT ${Math.max(0, Math.floor(opts.limit))} OFFSET ${Math.max(0, Math.floor(opts.offset ?? 0))}` : ''}`;
-  // One customer: its devices first (index on customer). Whole dealer: candidates through the level, state and empty_at indexes.
-  const rows = opts.customer
-    ? await db.all<Record<string, unknown>>(
-      `SELECT ${cols} FROM devices d JOIN supplies s ON s.device_id = d.id ${joins} WHERE d.customer = ? AND ${keep} ${order}`,
-      [...tp, opts.customer, cutoff(def.days)])
-    : await db.all<Record<string, unknown>>(
-      `WITH cand AS (
-         SELECT device_id, idx FROM supplies WHERE level_percent <= ?
-         UNION SELECT device_id, idx FROM supplies WHERE state IN ('low', 'empty')
-         UNION SELECT device_id, idx FROM supply_forecasts WHERE empty_at <= ?
-       )
-       SELECT ${cols} FROM cand JOIN supplies s ON s.device_id = cand.device_id AND s.idx = cand.idx JOIN devices d ON d.id = s.device_id ${joins}
-       WHERE ${keep} ${order}`,
-      [maxBelow, maxCutoff, ...tp, cutoff(def.days)]);
-  const thr = new Map(per);
+  const def = { belowPercent: DEFAULT_SHIP_BELOW_PERCENT, days: DEFAULT_SHIP_DAYS };
+  const where = ['x.due_at <= ?'];
+  const p: unknown[] = [new Date(now).toISOString()];
+  if (opts.customer) { where.push('x.customer = ?'); p.push(opts.customer); }
+  if (opts.after) {
+    const a = opts.after;
+    where.push('(x.customer, x.sort_at, x.sort_level, x.device_id, x.idx) > (?, ?, ?, ?, ?)');
+    p.push(a.customer, a.sortAt, a.sortLevel, a.deviceId, a.idx);
+  }
+  const page = opts.limit !== undefined ? `LIMIT ${Math.max(0, Math.floor(opts.limit))} OFFSET ${Math.max(0, Math.floor(opts.offset ?? 0))}` : '';
+  const rows = await db.all<Record<string, unknown>>(
+    `SELECT x.customer, d.id AS device_id, d.vendor, d.model, d.serial, d.mac, d.location, s.idx, s.description, s.color, s.level_percent,
+       s.state, s.read_at, f.days_left, f.empty_at, f.method
+     FROM supply_ship x JOIN supplies s ON s.device_id = x.device_id AND s.idx = x.idx JOIN devices d ON d.id = x.device_id
+       LEFT JOIN supply_forecasts f ON f.device_id = x.device_id AND f.idx = x.idx
+     WHERE ${where.join(' AND ')}
+     ORDER BY x.customer, x.sort_at, x.sort_level, x.device_id, x.idx ${page}`, p);
+  const customers = [...new Set(rows.map((r) => String(r.customer)))];
+  const thr = new Map<string, Thresholds>();
+  for (let i = 0; i < customers.length; i += 400) {
+    const c = customers.slice(i, i + 400);
+    for (const t of await db.all<{ customer: string; ship_below_percent: number; ship_days: number }>(
+      `SELECT customer, ship_below_percent, ship_days FROM customer_supply_settings WHERE customer IN (${c.map(() => '?').join(', ')})`, c)) {
+      thr.set(t.customer, { belowPercent: Number(t.ship_below_percent), days: Number(t.ship_days) });
+    }
+  }
   return rows.map((r) => {
     const t = thr.get(String(r.customer)) ?? def;
     const level = r.level_percent === null ? null : Number(r.level_percent);
@@ -94,6 +110,17 @@ export async function suppliesToShip(db: Db, opts: { customer?: string; now?: Da
       emptyAt, method: (r.method as string | null) ?? null, why,
     };
   });
+}
+
+/** The whole list in pages of `size` (CSV export streams it: memory bounded by one page). */
+export async function* suppliesToShipPages(db: Queryable, opts: { customer?: string; now?: Date; size?: number } = {}): AsyncGenerator<ShipRow[]> {
+  let after: ShipCursor | null = null;
+  for (;;) {
+    const rows = await suppliesToShip(db, { customer: opts.customer, now: opts.now, limit: opts.size ?? 2000, after });
+    if (!rows.length) return;
+    yield rows;
+    after = shipCursor(rows[rows.length - 1]!);
+  }
 }
 
 export const SHIP_CSV_COLUMNS = ['customer', 'vendor', 'model', 'serial', 'mac', 'location', 'supply', 'description', 'color', 'level_percent', 'state', 'days_left', 'empty_at', 'method', 'why', 'read_at'] as const;
@@ -132,8 +159,11 @@ export async function findSupply(db: Db, deviceId: number, ref: string): Promise
 
 /** Marks a supply shipped: it leaves the list until the next cartridge change. */
 export async function markShipped(db: Db, deviceId: number, idx: string, by: string | null = null, at = new Date()): Promise<void> {
-  await db.run(`INSERT INTO supply_shipments (device_id, idx, shipped_at, shipped_by) VALUES (?, ?, ?, ?)
-    ON CONFLICT (device_id, idx) DO UPDATE SET shipped_at = excluded.shipped_at, shipped_by = excluded.shipped_by`, [deviceId, idx, at.toISOString(), by]);
+  await db.tx(async (q) => {
+    await q.run(`INSERT INTO supply_shipments (device_id, idx, shipped_at, shipped_by) VALUES (?, ?, ?, ?)
+      ON CONFLICT (device_id, idx) DO UPDATE SET shipped_at = excluded.shipped_at, shipped_by = excluded.shipped_by`, [deviceId, idx, at.toISOString(), by]);
+    await refreshShipState(q, { devices: [deviceId] });
+  });
 }
 
 /** Forecasts of every consumable (or one device's / customer's), soonest empty first. */

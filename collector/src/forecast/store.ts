@@ -82,7 +82,40 @@ export async function recordSupplyLevels(q: Queryable, readings: WireReading[], 
     }
   }
   const computedAt = new Date(now).toISOString();
-  for (const [k, s] of series) await refresh(q, s.dev, s.idx, lastChange.get(k) ?? null, computedAt);
+
+  // Every touched supply's history in one read per 400 devices (from the oldest window any of them needs), then
+  // the fits in memory and one multi-row upsert: a message costs a few round trips, not a few per supply.
+  const oldest = Math.min(...[...series.values()].map((s) => s.points[0]!.at)) - FORECAST_WINDOW_DAYS * 86_400_000;
+  const history = new Map<Key, { read_at: string; level_percent: number; total: number | null }[]>();
+  for (const c of chunks(devs, 400)) {
+    for (const r of await q.all<{ device_id: number; idx: string; read_at: string; level_percent: number; total: number | null }>(
+      `SELECT device_id, idx, read_at, level_percent, total FROM supply_levels WHERE device_id IN (${inList(c.length)}) AND read_at >= ? ORDER BY device_id, idx, read_at`,
+      [...c, new Date(oldest).toISOString()])) {
+      const k = key(Number(r.device_id), r.idx);
+      if (!series.has(k)) continue;
+      const h = history.get(k) ?? [];
+      h.push(r);
+      history.set(k, h);
+    }
+  }
+  const out: unknown[][] = [];
+  for (const [k, s] of series) {
+    let h = history.get(k);
+    if (!h?.length) {
+      // A level steady for longer than the window (nothing stored in it): the supply's own newest window, as before batching.
+      const newest = await q.get<{ read_at: string | null }>('SELECT MAX(read_at) AS read_at FROM supply_levels WHERE device_id = ? AND idx = ?', [s.dev, s.idx]);
+      if (!newest?.read_at) continue;
+      h = await q.all('SELECT read_at, level_percent, total FROM supply_levels WHERE device_id = ? AND idx = ? AND read_at >= ? ORDER BY read_at',
+        [s.dev, s.idx, new Date(Date.parse(newest.read_at) - FORECAST_WINDOW_DAYS * 86_400_000).toISOString()]);
+    }
+    out.push(await refresh(q, s.dev, s.idx, h, lastChange.get(k) ?? null, computedAt));
+  }
+  for (const c of chunks(out, 300)) {
+    await q.run(`INSERT INTO supply_forecasts (device_id, idx, computed_at, level_percent, days_left, empty_at, percent_per_day, method, points, since)
+      VALUES ${c.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+      ON CONFLICT (device_id, idx) DO UPDATE SET computed_at = excluded.computed_at, level_percent = excluded.level_percent, days_left = excluded.days_left,
+        empty_at = excluded.empty_at, percent_per_day = excluded.percent_per_day, method = excluded.method, points = excluded.points, since = excluded.since`, c.flat());
+  }
 }
 
 /** The device's pages per day over the window's readings (null under a day of data). */
@@ -96,17 +129,17 @@ function pageRate(rows: { read_at: string; total: number | null }[]): number | n
 }
 
 /**
- * Re-reads the supply's history since its last change (within the window), records any new
- * change found in it (a reading that arrived late is placed where it belongs), and stores the
- * forecast as of the newest reading (emptyAt is absolute; lists compare it with the clock).
+ * The supply's history since its last change (within the window of its newest reading): records any
+ * new change found in it (a reading that arrived late is placed where it belongs; rare, so one
+ * statement each) and returns the forecast row as of the newest reading (emptyAt is absolute; lists
+ * compare it with the clock).
  */
-async function refresh(q: Queryable, dev: number, idx: string, last: { at: string; total: number | null; yieldPages: number | null } | null, computedAt: string): Promise<void> {
-  const newest = await q.get<{ read_at: string }>('SELECT MAX(read_at) AS read_at FROM supply_levels WHERE device_id = ? AND idx = ?', [dev, idx]);
-  const now = Date.parse(newest!.read_at);
+async function refresh(q: Queryable, dev: number, idx: string, all: { read_at: string; level_percent: number; total: number | null }[],
+  last: { at: string; total: number | null; yieldPages: number | null } | null, computedAt: string): Promise<unknown[]> {
+  const now = Date.parse(all[all.length - 1]!.read_at);
   const windowStart = new Date(now - FORECAST_WINDOW_DAYS * 86_400_000).toISOString();
   const since = last && last.at > windowStart ? last.at : windowStart;
-  const rows = await q.all<{ read_at: string; level_percent: number; total: number | null }>(
-    'SELECT read_at, level_percent, total FROM supply_levels WHERE device_id = ? AND idx = ? AND read_at >= ? ORDER BY read_at', [dev, idx, since]);
+  const rows = all.filter((h) => h.read_at >= since);
   let hist: LevelPoint[] = rows.map((h) => ({ at: Date.parse(h.read_at), level: Number(h.level_percent), total: h.total === null ? null : Number(h.total) }));
   let change = last;
   for (const ch of detectChanges(hist)) {
@@ -122,9 +155,5 @@ async function refresh(q: Queryable, dev: number, idx: string, last: { at: strin
   }
   if (change && change !== last) hist = hist.filter((p) => p.at >= Date.parse(change!.at));
   const f = forecastSupply(hist, { now, lastYieldPages: change?.yieldPages ?? null, pagesPerDay: pageRate(rows) });
-  await q.run(`INSERT INTO supply_forecasts (device_id, idx, computed_at, level_percent, days_left, empty_at, percent_per_day, method, points, since)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (device_id, idx) DO UPDATE SET computed_at = excluded.computed_at, level_percent = excluded.level_percent, days_left = excluded.days_left,
-      empty_at = excluded.empty_at, percent_per_day = excluded.percent_per_day, method = excluded.method, points = excluded.points, since = excluded.since`,
-  [dev, idx, computedAt, f.level, f.daysLeft, f.emptyAt, f.percentPerDay, f.method, f.points, change?.at ?? null]);
+  return [dev, idx, computedAt, f.level, f.daysLeft, f.emptyAt, f.percentPerDay, f.method, f.points, change?.at ?? null];
 }

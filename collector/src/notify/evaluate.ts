@@ -35,43 +35,59 @@ async function rulesFor(q: Queryable, kinds: readonly string[], customer?: strin
   return rows.map(toRule);
 }
 
+/** Observations of one rule on one thing (device or agent). */
+export interface Observing { scope: Scope; prefix: string; observed: Observed[]; at: string }
+
 /** Applies observations of one rule on one thing (device or agent); returns how many notifications were queued. */
 export async function apply(q: Queryable, rule: Rule, scope: Scope, prefix: string, observed: Observed[], at: string, settleMs = DEFAULT_SETTLE_MS): Promise<number> {
-  if (!observed.length) return 0;
-  const subjects = observed.map((o) => `${prefix}${o.subject}`);
+  return applyMany(q, rule, [{ scope, prefix, observed, at }], settleMs);
+}
+
+/**
+ * Applies one rule's observations on many things: their open events in one read (per 500 subjects),
+ * then a write only where the state machine moves (rare), so a steady fleet costs one query a rule.
+ */
+export async function applyMany(q: Queryable, rule: Rule, things: Observing[], settleMs = DEFAULT_SETTLE_MS): Promise<number> {
+  const subjects = things.flatMap((t) => t.observed.map((o) => `${t.prefix}${o.subject}`));
+  if (!subjects.length) return 0;
   const open = new Map<string, Record<string, unknown>>();
-  for (const r of await q.all(`SELECT * FROM notify_events WHERE rule_id = ? AND state = 'open' AND subject IN (${inList(subjects.length)})`, [rule.id, ...subjects])) {
-    open.set(String(r.subject), r);
+  for (let i = 0; i < subjects.length; i += 500) {
+    const c = subjects.slice(i, i + 500);
+    for (const r of await q.all(`SELECT * FROM notify_events WHERE rule_id = ? AND state = 'open' AND subject IN (${inList(c.length)})`, [rule.id, ...c])) {
+      open.set(String(r.subject), r);
+    }
   }
   let queued = 0;
-  for (const o of observed) {
-    const subject = `${prefix}${o.subject}`;
-    const row = open.get(subject);
-    const ev: EventState | null = row ? { state: 'open', openedAt: String(row.opened_at), absentSince: (row.absent_since as string | null) ?? null, clearedAt: null } : null;
-    const { next, notify } = step(ev, o.obs, at, settleMs);
-    if (next === ev) continue;
-    let eventId: number;
-    if (!row) {
-      const ins = await q.get<{ id: number }>(
-        `INSERT INTO notify_events (rule_id, subject, kind, customer, device_id, agent_id, state, detail, opened_at) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id`,
-        [rule.id, subject, rule.kind, scope.customer, scope.deviceId, scope.agentId, o.detail, next!.openedAt]);
-      eventId = Number(ins!.id);
-    } else {
-      eventId = Number(row.id);
-      await q.run('UPDATE notify_events SET state = ?, absent_since = ?, cleared_at = ?, detail = ? WHERE id = ?',
-        [next!.state, next!.absentSince, next!.clearedAt, o.detail, eventId]);
-    }
-    if (notify) {
-      // The outbox keeps the detail as it was at the transition (the event's moves on).
-      await q.run(`INSERT INTO notify_outbox (event_id, rule_id, transition, detail, created_at, status, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?)
-        ON CONFLICT (event_id, transition) DO NOTHING`, [eventId, rule.id, notify, o.detail, at, new Date(0).toISOString()]);
-      queued++;
+  for (const { scope, prefix, observed, at } of things) {
+    for (const o of observed) {
+      const subject = `${prefix}${o.subject}`;
+      const row = open.get(subject);
+      const ev: EventState | null = row ? { state: 'open', openedAt: String(row.opened_at), absentSince: (row.absent_since as string | null) ?? null, clearedAt: null } : null;
+      const { next, notify } = step(ev, o.obs, at, settleMs);
+      if (next === ev) continue;
+      let eventId: number;
+      if (!row) {
+        const ins = await q.get<{ id: number }>(
+          `INSERT INTO notify_events (rule_id, subject, kind, customer, device_id, agent_id, state, detail, opened_at) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id`,
+          [rule.id, subject, rule.kind, scope.customer, scope.deviceId, scope.agentId, o.detail, next!.openedAt]);
+        eventId = Number(ins!.id);
+      } else {
+        eventId = Number(row.id);
+        await q.run('UPDATE notify_events SET state = ?, absent_since = ?, cleared_at = ?, detail = ? WHERE id = ?',
+          [next!.state, next!.absentSince, next!.clearedAt, o.detail, eventId]);
+      }
+      if (notify) {
+        // The outbox keeps the detail as it was at the transition (the event's moves on).
+        await q.run(`INSERT INTO notify_outbox (event_id, rule_id, transition, detail, created_at, status, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?)
+          ON CONFLICT (event_id, transition) DO NOTHING`, [eventId, rule.id, notify, o.detail, at, new Date(0).toISOString()]);
+        queued++;
+      }
     }
   }
   return queued;
 }
 
-/** Device conditions of the devices a message touched. Cheap when no rule asks. */
+/** Device conditions of the devices a message touched: the snapshots in a few reads, each rule in one more. Cheap when no rule asks. */
 export async function evaluateIngest(q: Queryable, msg: Message, devices: (number | null)[], _receivedAt: string): Promise<number> {
   const rules = await rulesFor(q, INGEST_KINDS, msg.customer);
   if (!rules.length) return 0;
@@ -80,28 +96,54 @@ export async function evaluateIngest(q: Queryable, msg: Message, devices: (numbe
     const d = devices[i];
     if (d !== null && d !== undefined && (newest.get(d) ?? '') < r.readAt) newest.set(d, r.readAt);
   });
+  const snaps = await snapshots(q, newest, rules.some((r) => r.kind === 'counter-backwards'));
   let queued = 0;
-  for (const [dev, at] of newest) {
-    const snap = await snapshot(q, dev, at);
-    for (const rule of rules) queued += await apply(q, rule, { customer: msg.customer, deviceId: dev, agentId: msg.agentId }, `device:${dev}:`, observeDevice(rule.kind, rule.threshold, snap), snap.at);
+  for (const rule of rules) {
+    queued += await applyMany(q, rule, [...snaps].map(([dev, snap]) => ({
+      scope: { customer: msg.customer, deviceId: dev, agentId: msg.agentId }, prefix: `device:${dev}:`, observed: observeDevice(rule.kind, rule.threshold, snap), at: snap.at,
+    })));
   }
   if (queued) queuedSinceWake = true;
   return queued;
 }
 
-async function snapshot(q: Queryable, dev: number, msgNewest: string): Promise<DeviceSnapshot> {
-  const d = await q.get<Record<string, unknown>>('SELECT errors, last_read_at, last_error_at FROM devices WHERE id = ?', [dev]);
+async function snapshots(q: Queryable, newest: Map<number, string>, wantCounters: boolean): Promise<Map<number, DeviceSnapshot>> {
+  const out = new Map<number, DeviceSnapshot>();
+  const devs = [...newest.keys()];
+  for (let i = 0; i < devs.length; i += 200) {
+    const c = devs.slice(i, i + 200);
+    const ds = new Map((await q.all<Record<string, unknown>>(`SELECT id, errors, last_read_at, last_error_at FROM devices WHERE id IN (${inList(c.length)})`, c)).map((d) => [Number(d.id), d]));
+    const supplies = new Map<number, Record<string, unknown>[]>();
+    for (const s of await q.all<Record<string, unknown>>(
+      `SELECT s.device_id, s.idx, s.description, s.color, s.class, s.level_percent, s.state, f.empty_at FROM supplies s
+       LEFT JOIN supply_forecasts f ON f.device_id = s.device_id AND f.idx = s.idx WHERE s.device_id IN (${inList(c.length)})`, c)) {
+      const l = supplies.get(Number(s.device_id)) ?? [];
+      l.push(s);
+      supplies.set(Number(s.device_id), l);
+    }
+    // The two newest reads of each watched counter at or before the device's newest reading: one statement, an index probe per device.
+    const counters = new Map<number, { key: string; value: number; read_at: string }[]>();
+    const withRead = c.filter((d) => ds.get(d)?.last_read_at);
+    if (wantCounters && withRead.length) {
+      const parts = withRead.map(() => `SELECT * FROM (SELECT device_id, key, value, read_at FROM counters WHERE device_id = ? AND key IN (${inList(BACKWARDS_KEYS.length)}) AND read_at <= ? ORDER BY read_at DESC LIMIT 12) t`);
+      for (const r of await q.all<{ device_id: number; key: string; value: number; read_at: string }>(parts.join(' UNION ALL '),
+        withRead.flatMap((d) => [d, ...BACKWARDS_KEYS, ds.get(d)!.last_read_at]))) {
+        const l = counters.get(Number(r.device_id)) ?? [];
+        l.push(r);
+        counters.set(Number(r.device_id), l);
+      }
+    }
+    for (const dev of c) out.set(dev, snapshotOf(ds.get(dev), supplies.get(dev) ?? [], (counters.get(dev) ?? []).sort((a, b) => (a.read_at < b.read_at ? 1 : a.read_at > b.read_at ? -1 : 0)), newest.get(dev)!));
+  }
+  return out;
+}
+
+function snapshotOf(d: Record<string, unknown> | undefined, supplies: Record<string, unknown>[], rows: { key: string; value: number; read_at: string }[], msgNewest: string): DeviceSnapshot {
   const lastRead = (d?.last_read_at as string | null) ?? null;
   const lastErr = (d?.last_error_at as string | null) ?? null;
-  const supplies = await q.all<Record<string, unknown>>(
-    `SELECT s.idx, s.description, s.color, s.class, s.level_percent, s.state, f.empty_at FROM supplies s
-     LEFT JOIN supply_forecasts f ON f.device_id = s.device_id AND f.idx = s.idx WHERE s.device_id = ?`, [dev]);
   const backwards = new Map<string, [number, number]>();
   const counters = new Set<string>();
   if (lastRead) {
-    const rows = await q.all<{ key: string; value: number; read_at: string }>(
-      `SELECT key, value, read_at FROM counters WHERE device_id = ? AND key IN (${inList(BACKWARDS_KEYS.length)}) AND read_at <= ? ORDER BY read_at DESC LIMIT 12`,
-      [dev, ...BACKWARDS_KEYS, lastRead]);
     for (const k of BACKWARDS_KEYS) {
       const [a, b] = rows.filter((r) => r.key === k);
       if (!a || a.read_at !== lastRead) continue;

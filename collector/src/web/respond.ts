@@ -14,6 +14,11 @@ export function sendText(res: ServerResponse, status: number, body: string, type
   res.end(body);
 }
 
+/** Headers of a response whose body follows in pieces (chunked): for exports of any size. */
+export function startStream(res: ServerResponse, status: number, type: string, extra: Record<string, string | string[]> = {}): void {
+  res.writeHead(status, { 'Content-Type': type, ...SECURITY, ...extra });
+}
+
 export const sendHtml = (res: ServerResponse, status: number, html: string, extra: Record<string, string | string[]> = {}) =>
   sendText(res, status, html, 'text/html; charset=utf-8', { 'Content-Security-Policy': CSP, ...extra });
 

@@ -1,6 +1,7 @@
 import { audit } from '../auth/audit.js';
 import { can, customerFilter } from '../auth/viewer.js';
-import { forecasts, markShipped, shipCsvRecords, SHIP_CSV_COLUMNS, suppliesToShip, type ShipRow } from '../forecast/ship.js';
+import { once } from 'node:events';
+import { decodeCursor, forecasts, markShipped, shipCsvRecords, SHIP_CSV_COLUMNS, suppliesToShip, suppliesToShipPages, type ShipRow } from '../forecast/ship.js';
 import { acknowledge, events, type EventRow } from '../notify/evaluate.js';
 import { getDevice } from '../api/devices.js';
 import { columnsOf, csv } from '../reports/format.js';
@@ -8,7 +9,7 @@ import type { Req, WebViewer } from './context.js';
 import { ident } from './fleet.js';
 import { fmtNum, fmtTime, statusLevel } from './format.js';
 import { badge, esc, htmlTable, page, postButton, raw } from './html.js';
-import { redirect, sendHtml, sendText } from './respond.js';
+import { redirect, sendHtml, sendText, startStream } from './respond.js';
 import { HttpError } from './router.js';
 
 /** Toner and service, from helper "service"'s modules: supplies to ship (mark shipped), forecasts, notifications (acknowledge). */
@@ -26,13 +27,27 @@ export function shipTable(v: WebViewer, rows: ShipRow[]): string {
   ], 'Nothing to ship.');
 }
 
+/** Rows of the list a page shows; the next page starts after the last (a keyset cursor in `ship_after`). */
+export const SHIP_PAGE = 100;
+
 export async function toShip(r: Req, v: WebViewer): Promise<ShipRow[]> {
-  return suppliesToShip(r.o.db, { customer: customerFilter(v, r.url.searchParams.get('customer')) });
+  return suppliesToShip(r.o.db, { customer: customerFilter(v, r.url.searchParams.get('customer')), limit: SHIP_PAGE, after: decodeCursor(r.url.searchParams.get('ship_after')) });
 }
 
+/** The whole list as CSV, written a page at a time (memory and time to first byte bounded at any fleet size). */
 export async function shipCsv(r: Req, v: WebViewer): Promise<void> {
-  const rows = await toShip(r, v);
-  sendText(r.res, 200, csv(shipCsvRecords(rows), columnsOf(SHIP_CSV_COLUMNS)), 'text/csv; charset=utf-8', { 'Content-Disposition': 'attachment; filename="supplies-to-ship.csv"' });
+  const cols = columnsOf(SHIP_CSV_COLUMNS);
+  let first = true;
+  for await (const rows of suppliesToShipPages(r.o.db, { customer: customerFilter(v, r.url.searchParams.get('customer')) })) {
+    const text = csv(shipCsvRecords(rows), cols);
+    if (first) {
+      startStream(r.res, 200, 'text/csv; charset=utf-8', { 'Content-Disposition': 'attachment; filename="supplies-to-ship.csv"' });
+      first = false;
+      if (!r.res.write(text)) await once(r.res, 'drain');
+    } else if (!r.res.write(text.slice(text.indexOf('\n') + 1))) await once(r.res, 'drain'); // header line once
+  }
+  if (first) return sendText(r.res, 200, csv([], cols), 'text/csv; charset=utf-8', { 'Content-Disposition': 'attachment; filename="supplies-to-ship.csv"' });
+  r.res.end();
 }
 
 export async function shipAction(r: Req, v: WebViewer, _m: RegExpExecArray, f: URLSearchParams): Promise<void> {

@@ -1,13 +1,24 @@
 import { customerFilter } from '../auth/viewer.js';
 import { countersBackwards } from '../reports/backwards.js';
 import { stale } from '../reports/stale.js';
-import { lowSupplies } from '../reports/supplies.js';
+import { decodeLowCursor, encodeLowCursor, lowCursor, lowSupplies } from '../reports/supplies.js';
+import { encodeCursor, shipCursor } from '../forecast/ship.js';
 import type { Req, WebViewer } from './context.js';
 import { ident } from './fleet.js';
 import { fmtNum, fmtTime, statusLevel } from './format.js';
 import { badge, esc, htmlTable, page, raw } from './html.js';
 import { sendHtml } from './respond.js';
-import { shipTable, toShip } from './service.js';
+import { SHIP_PAGE, shipTable, toShip } from './service.js';
+
+const LOW_PAGE = 100;
+
+/** "Next page" of one list on the page: the same query with that list's cursor moved on. */
+function more(query: URLSearchParams, key: string, cursor: string | null, id: string): string {
+  if (!cursor) return '';
+  const q = new URLSearchParams(query);
+  q.set(key, cursor);
+  return `<p><a id="${id}" href="/supplies?${esc(q.toString())}">Next page</a></p>`;
+}
 
 const devLink = (r: { deviceId: number; vendor: string | null; model: string | null }) => raw(`<a href="/devices/${r.deviceId}">${esc(ident(r))}</a>`);
 const devId = (r: { serial: string | null; mac: string | null }) => r.serial ?? r.mac ?? '';
@@ -20,12 +31,13 @@ export async function suppliesPage(r: Req, v: WebViewer): Promise<void> {
   const staleHours = n('hours', r.o.staleHours);
   const days = n('days', 92);
   const [ship, sup, st, bw] = await Promise.all([
-    toShip(r, v), lowSupplies(r.o.db, { customer }), stale(r.o.db, { customer, hours: staleHours }), countersBackwards(r.o.db, { customer, days }),
+    toShip(r, v), lowSupplies(r.o.db, { customer, limit: LOW_PAGE, after: decodeLowCursor(query.get('low_after')) }), stale(r.o.db, { customer, hours: staleHours }), countersBackwards(r.o.db, { customer, days }),
   ]);
   const csvQs = customer ? `?customer=${encodeURIComponent(customer)}` : '';
   sendHtml(r.res, 200, page(v, 'Supplies', [
     `<h2>Supplies to ship</h2><p>Below the customer's level or fewer days from empty than its threshold; a supply marked shipped stays off the list until its next cartridge change. <a id="ship-csv" href="/supplies/to-ship.csv${esc(csvQs)}">CSV</a></p>`,
     shipTable(v, ship),
+    more(query, 'ship_after', ship.length === SHIP_PAGE ? encodeCursor(shipCursor(ship[ship.length - 1]!)) : null, 'ship-next'),
     '<h2>Low and empty supplies</h2>',
     htmlTable('supplies', sup, [
       { header: 'Customer', get: (x) => x.customer }, { header: 'Device', get: devLink }, { header: 'Serial / MAC', get: devId },
@@ -33,6 +45,7 @@ export async function suppliesPage(r: Req, v: WebViewer): Promise<void> {
       { header: 'Level %', get: (x) => x.levelPercent, num: true }, { header: 'State', get: (x) => badge(x.state, statusLevel(x.state) === 'unknown' ? 'warning' : statusLevel(x.state)) },
       { header: 'Read', get: (x) => fmtTime(x.readAt, v.tz) },
     ], 'No supply is low.'),
+    more(query, 'low_after', sup.length === LOW_PAGE ? encodeLowCursor(lowCursor(sup[sup.length - 1]!)) : null, 'low-next'),
     `<h2>Not heard from in ${esc(staleHours)} hours</h2>`,
     htmlTable('stale', st, [
       { header: 'Kind', get: (x) => x.kind }, { header: 'Customer', get: (x) => x.customer }, { header: 'Id', get: (x) => x.id },
