@@ -14,7 +14,7 @@ import type { IngestLimits } from './ingest.js';
  * POST. TCP carries packets in frames (4-byte big-endian length, then the
  * packet), UDP one packet per datagram. The reply is `AMR1 ACK <messageId>
  * <0|1 duplicate> v1=<hex HMAC(key, "ack.<messageId>.<0|1>")>` or
- * `AMR1 ERR <messageId or -> <error>`.
+ * `AMR1 ERR <messageId or -> code=<code> [v1=<hex HMAC(key, "err.<messageId>.<code>")>] <error>`.
  */
 const TCP_IDLE_MS = 30_000;
 /** A connection lives at most this long, however it trickles: the idle timer alone would be reset by one byte every 29 s. */
@@ -23,13 +23,27 @@ export const TCP_DEADLINE_MS = 60_000;
 export const TCP_MAX_CONNECTIONS = 256;
 export const TCP_MAX_PER_ADDRESS = 16;
 
+async function agentKey(db: Db, agentId: string | undefined): Promise<string> {
+  const row = await db.get<{ agent_key: string }>('SELECT agent_key FROM agents WHERE agent_id = ?', [agentId]);
+  return (await agentKeyBox(db)).open(row!.agent_key);
+}
+
 async function reply(db: Db, env: Envelope, out: Outcome): Promise<string> {
-  if (out.body.ok) {
-    // Signed with the agent's key so a forged ACK cannot make the agent drop a message.
-    const row = await db.get<{ agent_key: string }>('SELECT agent_key FROM agents WHERE agent_id = ?', [env.agentId]);
-    return encodeAck((await agentKeyBox(db)).open(row!.agent_key), out.body.messageId, out.body.duplicate);
-  }
-  return encodeErr(out.messageId ?? null, out.body.error);
+  // Signed with the agent's key so a forged ACK cannot make the agent drop a message.
+  if (out.body.ok) return encodeAck(await agentKey(db, env.agentId), out.body.messageId, out.body.duplicate);
+  // A refusal naming the message came after its signature verified: signed too, so a forged ERR
+  // cannot make the agent set a message aside. The others carry the code unsigned.
+  return encodeErr(out.messageId ?? null, out.body.error, out.body.code, out.messageId ? await agentKey(db, env.agentId) : null);
+}
+
+/** An ERR line cut to `max` bytes by shortening its text (never its code or signature), or null when even that is too long. */
+export function fitReply(line: string, max: number): string | null {
+  if (Buffer.byteLength(line) <= max) return line;
+  if (!line.startsWith('AMR1 ERR ')) return null;
+  const head = /^AMR1 ERR \S+ (?:code=\S+ )?(?:v1=\S+ )?/.exec(line)![0];
+  const room = max - Buffer.byteLength(head);
+  if (room < 8) return null;
+  return head + Buffer.from(line.slice(head.length)).subarray(0, room).toString('utf8').replace(/\uFFFD$/, '');
 }
 
 async function handlePacket(db: Db, log: Logger, packet: Buffer, channel: 'tcp' | 'udp', remote: string, limits?: IngestLimits): Promise<string | null> {
@@ -87,7 +101,7 @@ export function startTcp(db: Db, log: Logger, port: number, host: string, limits
           const len = buf.readUInt32BE(0);
           if (len > TCP_MAX_FRAME) {
             log('warn', `reject 413 tcp frame of ${len} bytes from=${remote}`);
-            return refuse('AMR1 ERR - too large');
+            return refuse(encodeErr(null, 'too large', 'too_large'));
           }
           if (!checked) {
             const nl = buf.subarray(4, Math.min(buf.length, 4 + len)).indexOf(0x0a);
@@ -100,7 +114,7 @@ export function startTcp(db: Db, log: Logger, port: number, host: string, limits
             const pre = await preflight(db, head.agentId, head.timestamp);
             if (isRefusal(pre)) {
               log('warn', `reject ${pre.status} ${pre.body.ok ? '' : pre.body.error} agent=${q(head.agentId)} via=tcp from=${remote}`);
-              return refuse(encodeErr(null, pre.body.ok ? '' : pre.body.error));
+              return refuse(pre.body.ok ? encodeErr(null, '') : encodeErr(null, pre.body.error, pre.body.code));
             }
             checked = true;
           }
@@ -145,15 +159,16 @@ export function startUdp(db: Db, log: Logger, port: number, host: string, limits
     const remote = rinfo.address;
     if (msg.length > UDP_MAX_BYTES) {
       log('warn', `reject 413 udp datagram of ${msg.length} bytes from=${remote}`);
-      sock.send('AMR1 ERR - too large', rinfo.port, rinfo.address);
+      sock.send(encodeErr(null, 'too large', 'too_large'), rinfo.port, rinfo.address);
       return;
     }
     handlePacket(db, log, msg, 'udp', remote, limits)
       .then((line) => {
         if (line === null) return;
         // Never a larger answer than the question: a forged source address must not make us an amplifier.
-        if (Buffer.byteLength(line) > msg.length) return void log('warn', `udp reply of ${Buffer.byteLength(line)} bytes to a ${msg.length}-byte datagram not sent from=${remote}`);
-        sock.send(line, rinfo.port, rinfo.address);
+        const fitted = fitReply(line, msg.length);
+        if (fitted === null) return void log('warn', `udp reply of ${Buffer.byteLength(line)} bytes to a ${msg.length}-byte datagram not sent from=${remote}`);
+        sock.send(fitted, rinfo.port, rinfo.address);
       })
       .catch((err: Error) => log('error', `udp from=${remote} failed: ${err.message}`));
   });

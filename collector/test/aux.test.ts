@@ -19,6 +19,9 @@ function packet(agent: Agent, msg: object, opts: { ts?: number; key?: string } =
   return Buffer.concat([Buffer.from(`AMR1 ${encodeURIComponent(agent.agentId)} ${ts} ${sign(opts.key ?? agent.key, ts, body)}\n`), body]);
 }
 
+/** The signature an ERR naming a message carries: HMAC(agent key, "err.<id>.<code>"). */
+const errSig = (key: string, id: string, code: string) => `v1=${createHmac('sha256', key).update(`err.${id}.${code}`).digest('hex')}`;
+
 const ackFor = (key: string, id: string, dup: 0 | 1) =>
   `AMR1 ACK ${id} ${dup} v1=${createHmac('sha256', key).update(`ack.${id}.${dup}`).digest('hex')}`;
 
@@ -100,14 +103,38 @@ describe('auxiliary TCP and UDP channels', () => {
   it('answers forgeries, replays and strangers with ERR and stores nothing', async () => {
     const before = Number((await c.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM messages'))!.n);
     const msg = message(agent, [reading({ readAt: new Date(), counters: { total: 1 } })]);
-    expect(await udp(c.udpPorts[0]!, packet(agent, msg, { key: 'not-the-key' }))).toBe('AMR1 ERR - bad signature');
-    expect(await udp(c.udpPorts[0]!, packet(agent, msg, { ts: Math.floor(Date.now() / 1000) - 3600 }))).toBe('AMR1 ERR - stale timestamp');
+    expect(await udp(c.udpPorts[0]!, packet(agent, msg, { key: 'not-the-key' }))).toBe('AMR1 ERR - code=bad_signature bad signature');
+    expect(await udp(c.udpPorts[0]!, packet(agent, msg, { ts: Math.floor(Date.now() / 1000) - 3600 }))).toBe('AMR1 ERR - code=clock_skew stale timestamp');
     const stranger = { agentId: 'nobody', key: randomBytes(16).toString('hex'), customer: 'ACME-0001' };
-    expect(await tcp(c.tcpPort!, [packet(stranger, message(stranger, []))])).toEqual(['AMR1 ERR - unknown agent']);
+    expect(await tcp(c.tcpPort!, [packet(stranger, message(stranger, []))])).toEqual(['AMR1 ERR - code=unknown_agent unknown agent']);
     const bad = message(agent, [reading({ readAt: 'yesterday' })]);
-    expect(await tcp(c.tcpPort!, [packet(agent, bad)])).toEqual([`AMR1 ERR ${bad.messageId} readings[0].readAt must be an ISO 8601 time`]);
-    expect(await udp(c.udpPorts[0]!, Buffer.concat([Buffer.from('AMR1 x 1 v1=00\n'), randomBytes(1300)]))).toBe('AMR1 ERR - too large');
+    expect(await tcp(c.tcpPort!, [packet(agent, bad)])).toEqual([`AMR1 ERR ${bad.messageId} code=invalid ${errSig(agent.key, bad.messageId as string, 'invalid')} readings[0].readAt must be an ISO 8601 time`]);
+    expect(await udp(c.udpPorts[0]!, Buffer.concat([Buffer.from('AMR1 x 1 v1=00\n'), randomBytes(1300)]))).toBe('AMR1 ERR - code=too_large too large');
     expect(Number((await c.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM messages'))!.n)).toBe(before);
+  });
+
+  it('gives every refusal the stable code of the HTTP JSON refusal; one naming a message is signed with the agent key', async () => {
+    const typo = { ...agent, customer: 'ACME-0002' };
+    const msg = message(typo, [reading({ readAt: new Date(), counters: { total: 3 } })], { type: 'alert' });
+    const expected = `AMR1 ERR ${msg.messageId} code=wrong_customer ${errSig(agent.key, msg.messageId as string, 'wrong_customer')} customer "ACME-0002" differs from the agent's enrolment (ACME-0001)`;
+    expect(await udp(c.udpPorts[0]!, packet(agent, msg))).toBe(expected);
+    expect(await tcp(c.tcpPort!, [packet(agent, msg)])).toEqual([expected]);
+    // Over HTTP the same refusal has the same code.
+    const body = gzipSync(Buffer.from(JSON.stringify(msg)));
+    const ts = Math.floor(Date.now() / 1000);
+    const res = await fetch(`${c.url}/v1/messages`, {
+      method: 'POST', body,
+      headers: { 'content-encoding': 'gzip', 'content-type': 'application/json', 'x-amr-agent': agent.agentId, 'x-amr-timestamp': String(ts), 'x-amr-signature': sign(agent.key, ts, body) },
+    });
+    expect(((await res.json()) as { code: string }).code).toBe('wrong_customer');
+  });
+
+  it('cuts a UDP refusal\'s text, never its code or signature, to stay no larger than the datagram', async () => {
+    const bad = message(agent, [reading({ readAt: 'yesterday' })]);
+    const p = packet(agent, bad);
+    const line = await udp(c.udpPorts[0]!, p);
+    expect(line.startsWith(`AMR1 ERR ${bad.messageId} code=invalid ${errSig(agent.key, bad.messageId as string, 'invalid')} `)).toBe(true);
+    expect(Buffer.byteLength(line)).toBeLessThanOrEqual(p.length);
   });
 
   it('closes a TCP connection whose frame is over 64 KiB', async () => {
@@ -123,6 +150,6 @@ describe('auxiliary TCP and UDP channels', () => {
         s.write(len);
       });
     });
-    expect(replies).toEqual(['AMR1 ERR - too large']);
+    expect(replies).toEqual(['AMR1 ERR - code=too_large too large']);
   });
 });

@@ -51,7 +51,7 @@ describe('bounded unauthenticated load', () => {
       });
       setTimeout(() => reject(new Error('no answer before the frame was complete')), 3000).unref();
     });
-    expect(got).toBe('AMR1 ERR - unknown agent');
+    expect(got).toBe('AMR1 ERR - code=unknown_agent unknown agent');
   });
 
   it('closes a trickling TCP connection at its deadline, and caps connections per address', async () => {
@@ -98,7 +98,7 @@ describe('bounded unauthenticated load', () => {
     expect(await probe(tiny)).toBeNull();
     const padded = Buffer.concat([Buffer.from(`AMR1 stranger ${Math.floor(Date.now() / 1000)} v1=00\n`), Buffer.alloc(40)]);
     const r = await probe(padded);
-    expect(r?.toString()).toBe('AMR1 ERR - unknown agent');
+    expect(r?.toString()).toBe('AMR1 ERR - code=unknown_agent unknown agent');
     expect(r!.length).toBeLessThanOrEqual(padded.length);
   });
 });

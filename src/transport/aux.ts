@@ -12,8 +12,12 @@ import { printable } from './http.js';
 export type AuxResult =
   | { ok: true; duplicate: boolean; latencyMs: number }
   | { ok: false; kind: 'timeout' | 'refused' | 'bad-reply' | 'network' | 'too-large' | 'dns'; error: string; latencyMs: number }
-  /** The collector answered ERR; `reason` is its text (made printable). */
-  | { ok: false; kind: 'rejected'; error: string; reason: string; latencyMs: number };
+  /**
+   * The collector answered ERR; `reason` is its text (made printable), `code` its stable refusal
+   * code (null from collectors before the codes), `signed` whether the ERR names this message and
+   * its signature verifies (only then may a permanent refusal set the message aside).
+   */
+  | { ok: false; kind: 'rejected'; error: string; reason: string; code: string | null; signed: boolean; latencyMs: number };
 
 export interface AuxRequest { host: string; port: number; packet: Buffer; key: string; messageId: string }
 
@@ -29,7 +33,8 @@ function interpret(reply: Buffer, req: AuxRequest, started: number): AuxResult {
   }
   if (r.kind === 'err') {
     const reason = printable(r.error, 200);
-    return { ok: false, kind: 'rejected', error: `server rejected the message: ${reason}`, reason, latencyMs };
+    const signed = r.signed && r.messageId === req.messageId;
+    return { ok: false, kind: 'rejected', error: `server rejected the message: ${reason}${r.code ? ` (${r.code})` : ''}`, reason, code: r.code, signed, latencyMs };
   }
   return { ok: false, kind: 'bad-reply', error: `not an amr reply: ${printable(r.text)}`, latencyMs };
 }

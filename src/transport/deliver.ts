@@ -315,8 +315,10 @@ async function deliverOne(t: Transport, entry: SpoolEntry, down: { http: boolean
       if (r.ok) return { acked: true, duplicate: r.duplicate, refused: null, error: null, httpOk };
       lastError = `${channel} ${host}:${port}: ${r.error}`;
       if (r.kind === 'rejected') {
-        const cls = classifyRefusal(null, { error: r.reason, code: null }, who);
+        const cls = classifyRefusal(null, { error: r.reason, code: r.code }, who);
         if (cls?.kind === 'config') configRefusal ??= cls;
+        // Permanent only when the collector signed it for this message: a forged datagram must not set a message aside.
+        if (cls?.kind === 'invalid' && r.signed) return { acked: false, duplicate: false, refused: cls, error: lastError, httpOk };
       }
     }
   }

@@ -232,6 +232,6 @@ async function diagnoseEndpoint(t: Transport, server: string, options: DiagnoseO
 /** An auxiliary ERR that configuration can fix (unknown agent, key, clock) is a refusal, not "answered". */
 function auxRefusal(r: AuxResult, ctx: { agentId: string; customer: string }): string | null {
   if (r.ok || r.kind !== 'rejected') return null;
-  const cls = classifyRefusal(null, { error: r.reason, code: null }, ctx);
+  const cls = classifyRefusal(null, { error: r.reason, code: r.code }, ctx);
   return cls?.kind === 'config' ? cls.hint : null;
 }

@@ -39,7 +39,7 @@ export function classifyRefusal(status: number | null, refusal: Refusal, ctx: Re
 }
 
 function codeFromText(error: string): string | null {
-  // Collectors before the codes, and the auxiliary channels' ERR lines, give only the text.
+  // Collectors before the codes give only the text (JSON refusals and auxiliary ERR lines alike).
   if (/^unknown agent/i.test(error)) return 'unknown_agent';
   if (/^bad signature/i.test(error)) return 'bad_signature';
   if (/^(stale timestamp|clock)/i.test(error)) return 'clock_skew';

@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { buildMessages } from '../../src/transport/deliver.js';
 import { contextOf, maskValue, toWireReading } from '../../src/transport/wire.js';
-import { decodeAuxPacket, decodeAuxReply, encodeAck, encodeAuxPacket, encodeBody, httpHeaders, signature, UDP_MAX_BYTES } from '@amr/protocol';
+import { decodeAuxPacket, decodeAuxReply, encodeAck, encodeErr, encodeAuxPacket, encodeBody, httpHeaders, signature, UDP_MAX_BYTES } from '@amr/protocol';
 import { AGENT_KEY, makeConfig } from './helpers/config.js';
 import { sampleReading } from './helpers/readings.js';
 
@@ -91,7 +91,12 @@ describe('codec', () => {
     const ack = decodeAuxReply(Buffer.from(encodeAck('key', 'm-1', true)), 'key');
     expect(ack).toEqual({ kind: 'ack', messageId: 'm-1', duplicate: true, valid: true });
     expect(decodeAuxReply(Buffer.from(encodeAck('other', 'm-1', true)), 'key')).toMatchObject({ kind: 'ack', valid: false });
-    expect(decodeAuxReply(Buffer.from('AMR1 ERR m-1 bad signature'), 'key')).toEqual({ kind: 'err', messageId: 'm-1', error: 'bad signature' });
+    // A collector before the codes: text only.
+    expect(decodeAuxReply(Buffer.from('AMR1 ERR m-1 bad signature'), 'key')).toEqual({ kind: 'err', messageId: 'm-1', error: 'bad signature', code: null, signed: false });
+    expect(decodeAuxReply(Buffer.from(encodeErr(null, 'unknown agent', 'unknown_agent')), 'key')).toEqual({ kind: 'err', messageId: null, error: 'unknown agent', code: 'unknown_agent', signed: false });
+    // A refusal naming a message is signed with the agent key; another key's signature does not verify.
+    expect(decodeAuxReply(Buffer.from(encodeErr('m-1', 'readAt is wrong', 'invalid', 'key')), 'key')).toEqual({ kind: 'err', messageId: 'm-1', error: 'readAt is wrong', code: 'invalid', signed: true });
+    expect(decodeAuxReply(Buffer.from(encodeErr('m-1', 'readAt is wrong', 'invalid', 'other')), 'key')).toMatchObject({ code: 'invalid', signed: false });
     expect(decodeAuxReply(Buffer.from('HTTP/1.1 400'), 'key').kind).toBe('garbage');
   });
 });

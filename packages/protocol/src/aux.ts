@@ -2,7 +2,7 @@
  * The auxiliary channels' bytes (docs/protocol.md): the packet `AMR1 <agent>
  * <timestamp> v1=<signature>\n<gzip body>`, the ACK/ERR reply line, TCP framing.
  */
-import { ackSignature, sameText, signature } from './sign.js';
+import { ackSignature, errSignature, sameText, signature } from './sign.js';
 
 export function auxHeader(agentId: string): string {
   // Length of the header without timestamp/signature varies only with the agent id.
@@ -42,13 +42,22 @@ export function encodeAck(key: string, messageId: string, duplicate: boolean): s
   return `AMR1 ACK ${messageId} ${duplicate ? 1 : 0} ${ackSignature(key, messageId, duplicate)}`;
 }
 
-export function encodeErr(messageId: string | null, error: string): string {
-  return `AMR1 ERR ${messageId ?? '-'} ${error.replace(/[\r\n]+/g, ' ')}`;
+/**
+ * `AMR1 ERR <messageId or -> code=<code> [v1=<signature>] <error text>`: the same stable `code`
+ * as the HTTP JSON refusal. `key` (the agent's, known once its signature verified) signs
+ * refusals that name a message, so a forged datagram cannot make an agent set a message aside.
+ */
+export function encodeErr(messageId: string | null, error: string, code?: string | null, key?: string | null): string {
+  const id = messageId ?? '-';
+  const c = code && /^[a-z_]{1,40}$/.test(code) ? code : null;
+  const sig = c && key && messageId ? `${errSignature(key, messageId, c)} ` : '';
+  return `AMR1 ERR ${id} ${c ? `code=${c} ` : ''}${sig}${error.replace(/[\r\n]+/g, ' ')}`;
 }
 
 export type AuxReply =
   | { kind: 'ack'; messageId: string; duplicate: boolean; valid: boolean }
-  | { kind: 'err'; messageId: string | null; error: string }
+  /** `code` null from collectors before the codes; `signed` whether a signature over (messageId, code) verifies with `key`. */
+  | { kind: 'err'; messageId: string | null; error: string; code: string | null; signed: boolean }
   | { kind: 'garbage'; text: string };
 
 /** Parse a server reply; `valid` says whether the ACK signature verifies with `key`. */
@@ -59,8 +68,13 @@ export function decodeAuxReply(reply: Buffer, key: string): AuxReply {
     const duplicate = ack[2] === '1';
     return { kind: 'ack', messageId: ack[1]!, duplicate, valid: sameText(ackSignature(key, ack[1]!, duplicate), ack[3]!) };
   }
-  const err = /^AMR1 ERR (\S+) (.*)$/s.exec(text);
-  if (err) return { kind: 'err', messageId: err[1] === '-' ? null : err[1]!, error: err[2]!.slice(0, 200) };
+  const err = /^AMR1 ERR (\S+) (?:code=([a-z_]{1,40}) )?(?:(v1=[0-9a-f]{64}) )?(.*)$/s.exec(text);
+  if (err) {
+    const messageId = err[1] === '-' ? null : err[1]!;
+    const code = err[2] ?? null;
+    const signed = !!(messageId && code && err[3] && sameText(errSignature(key, messageId, code), err[3]));
+    return { kind: 'err', messageId, error: err[4]!.slice(0, 200), code, signed };
+  }
   return { kind: 'garbage', text: text.slice(0, 80) };
 }
 

@@ -12,7 +12,7 @@ export {
   type AgentStatus, type Message, type MessageHeader, type WireReading, type WireIdentity, type WireCounter, type WireSupply, type WireAlert, type WireFlag,
 } from './message.js';
 export { parseMessage, SchemaError, type ReceivedMessage, type ReceivedReading, type ReceivedSupply, type ReceivedAlert } from './parse.js';
-export { signature, signatureMatches, ackSignature } from './sign.js';
+export { signature, signatureMatches, ackSignature, errSignature } from './sign.js';
 export { encodeBody, httpHeaders } from './body.js';
 export {
   auxHeader, auxOverhead, encodeAuxPacket, decodeAuxPacket, encodeAck, encodeErr, decodeAuxReply, frame,

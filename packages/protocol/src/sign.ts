@@ -15,6 +15,11 @@ export function ackSignature(key: string, messageId: string, duplicate: boolean)
   return 'v1=' + createHmac('sha256', key).update(`ack.${messageId}.${duplicate ? 1 : 0}`).digest('hex');
 }
 
+/** Over "err." + messageId + "." + code: an agent sets a message aside on an auxiliary refusal only when its collector signed it. */
+export function errSignature(key: string, messageId: string, code: string): string {
+  return 'v1=' + createHmac('sha256', key).update(`err.${messageId}.${code}`).digest('hex');
+}
+
 export function sameText(want: string, given: string): boolean {
   const a = Buffer.from(want);
   const b = Buffer.from(given);
