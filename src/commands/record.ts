@@ -24,7 +24,7 @@ export function registerRecord(program: Command): void {
     if (credentials.length === 0) throw new UserError('no SNMP credentials: give --community or configure [snmp] communities');
     const { loadProfiles } = await import('../profiles/load.js');
     const { recordDevice } = await import('../record/record.js');
-    const profiles = loadProfiles({ dataDir: settings.config.agent.data_dir ?? undefined, onError: (f, m) => process.stderr.write(`amr: profile ${f}: ${m}; ignored\n`) });
+    const profiles = loadProfiles({ dataDir: settings.dataDir ?? undefined, onError: (f, m) => process.stderr.write(`amr: profile ${f}: ${m}; ignored\n`) });
     let result;
     try {
       result = await recordDevice(host, credentials, settings.session, profiles, { maskSerial: opts.maskSerial, maskMac: opts.maskMac });

@@ -5,9 +5,8 @@
 import type { Command } from 'commander';
 import { parseDuration } from '../config/duration.js';
 import { loadConfig } from '../config/load.js';
-import type { Config } from '../config/types.js';
 import { credentialsFor, type AuthProtocol, type Credential, type PrivProtocol } from '../snmp/credentials.js';
-import type { SnmpSettings } from '../pipeline/read-many.js';
+import { readSettingsFrom, type ReadSettings } from '../pipeline/options.js';
 import { UserError } from '../errors.js';
 
 export interface SnmpCliOptions {
@@ -43,7 +42,7 @@ export function addSnmpOptions(cmd: Command): Command {
     .option('--retries <n>', 'retries after a timeout (default: [snmp] retries)');
 }
 
-export function snmpSettings(opts: SnmpCliOptions): SnmpSettings {
+export function snmpSettings(opts: SnmpCliOptions): ReadSettings {
   const config = loadConfig(opts.config);
   const port = opts.port !== undefined ? intOption('--port', opts.port, 1, 65535) : config.snmp.port;
   const timeoutMs = opts.timeout !== undefined ? durationOption('--timeout', opts.timeout) : config.snmp.timeout;
@@ -54,11 +53,10 @@ export function snmpSettings(opts: SnmpCliOptions): SnmpSettings {
   }
   const explicit = explicitCredentials(opts, version);
   const filtered = (host: string) => credentialsFor(config, host).filter((c) => !version || c.version === version);
-  return {
-    config,
+  return readSettingsFrom(config, {
     session: { port, timeoutMs, retries, maxRepetitions: config.snmp.max_repetitions },
     credentials: (host) => explicit ?? filtered(host),
-  };
+  });
 }
 
 function explicitCredentials(opts: SnmpCliOptions, version: string | undefined): Credential[] | null {

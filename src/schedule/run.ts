@@ -11,6 +11,7 @@ import { errorMessage, UserError } from '../errors.js';
 import { inventoryPath, loadInventory, type Inventory } from '../discover/inventory.js';
 import { runDiscover } from '../discover/run.js';
 import { readDevices } from '../pipeline/read-many.js';
+import { readSettingsFrom } from '../pipeline/options.js';
 import { emptyReading, type Reading } from '../reading/types.js';
 import { loadProfiles, type Profile } from '../profiles/index.js';
 import { credentialsFor, rememberedFirst, type CredentialRef } from '../snmp/credentials.js';
@@ -115,12 +116,10 @@ export function rememberedFrom(inv: Inventory): (host: string) => CredentialRef 
 export function deviceReader(config: Config, previous?: (host: string, current: Reading) => Reading | null,
   remembered?: (host: string) => CredentialRef | undefined): (host: string) => Promise<Reading> {
   let profiles: Profile[] | null = null;
-  const settings = {
-    config,
-    session: { port: config.snmp.port, timeoutMs: config.snmp.timeout, retries: config.snmp.retries, maxRepetitions: config.snmp.max_repetitions },
+  const settings = readSettingsFrom(config, {
     // The credential that answered last time first, then the configured order.
     credentials: (host: string) => rememberedFirst(credentialsFor(config, host), remembered?.(host)),
-  };
+  });
   return async (host) => {
     profiles ??= loadProfiles({ dataDir: config.agent.data_dir ?? undefined });
     const [result] = await readDevices([host], settings, { profiles, previous });
