@@ -208,6 +208,12 @@ export function registerTask(program: Command, deps: Partial<TaskCommandDeps> = 
       }
       const r = await runner(plan.status, {});
       out(r.stdout + (r.stderr ? r.stderr : ''));
+      if (host.platform === 'win32') {
+        // "Last Result" is a bare number (0x2000000N for amr's exit N): say what it means.
+        const { describeTaskResult, lastResultOf } = await import('../platform/task-exit.js');
+        const shown = lastResultOf(r.stdout, opts.name);
+        if (shown !== null) out(`last run result: ${describeTaskResult(shown)}\n`);
+      }
       const holder = currentHolder(spec.dataDir);
       out(holder ? `${describeHolder(holder)}\n` : `no run in progress (data folder ${spec.dataDir})\n`);
       const last = readRunRecords(spec.dataDir, 1)[0];

@@ -112,6 +112,30 @@ async function main() {
   try { same = norm(wj.stdout) === norm(nj.stdout); } catch { /* reported below */ }
   ok(same, 'amr.exe read --json equals native (readAt aside)', `${wj.stderr}${wj.stdout.slice(0, 300)}`);
 
+  // 2b. SNMPv3 md5/DES through Debian's snmpsim (an agent that is not ours): DES privacy
+  // works in the exe without OpenSSL's legacy provider (src/platform/legacy-des.ts).
+  const desHost = `${BASE}.60`;
+  const desPort = 16172;
+  const simState = join(work, 'snmpsim');
+  for (const d of ['data', 'cache']) mkdirSync(join(simState, d), { recursive: true });
+  cpSync(join(ROOT, 'test', 'fixtures', 'devices', 'printers', 'brother.snmprec'), join(simState, 'data', 'public.snmprec'));
+  await run('chmod', ['-R', 'a+rwX', simState], { name: 'chmod' });
+  const snmpsim = spawn('snmpsimd', [`--data-dir=${join(simState, 'data')}`, `--cache-dir=${join(simState, 'cache')}`,
+    `--agent-udpv4-endpoint=${desHost}:${desPort}`, '--v3-user=olddes', '--v3-auth-proto=MD5', '--v3-auth-key=authpass1',
+    '--v3-priv-proto=DES', '--v3-priv-key=privpass1', `--logging-method=file:${join(simState, 'log')}`,
+    ...(process.getuid?.() === 0 ? ['--process-user=nobody', '--process-group=nogroup'] : [])], { stdio: 'ignore' });
+  cleanup.push(() => snmpsim.kill());
+  for (let i = 0; i < 100; i++) {
+    if ((await run('snmpget', ['-v2c', '-c', 'public', '-t', '0.2', '-r', '0', `${desHost}:${desPort}`, '1.3.6.1.2.1.1.2.0'], { name: 'snmpget' })).code === 0) break;
+    await new Promise((res) => setTimeout(res, 200));
+  }
+  const desArgs = ['read', desHost, '--port', String(desPort), '--timeout', '3s', '--retries', '1', '--json', '--no-web', '--snmp-version', '3',
+    '--v3-user', 'olddes', '--auth-protocol', 'md5', '--auth-key', 'authpass1', '--priv-protocol', 'des', '--priv-key', 'privpass1', '--context', 'public'];
+  const [wdes, ndes] = [await exe(desArgs), await native(desArgs)];
+  const serial = (t) => { try { return JSON.parse(t).identity?.serial ?? null; } catch { return null; } };
+  ok(wdes.code === 0 && serial(wdes.stdout) === '000A5J431816' && serial(ndes.stdout) === serial(wdes.stdout),
+    'amr.exe read as an SNMPv3 md5/DES user of snmpsim (no legacy provider), as native does', `exe ${wdes.code} ${wdes.stderr} ${wdes.stdout.slice(0, 300)} native ${ndes.code} ${ndes.stderr}`);
+
   // 3. discover a loopback range.
   const discArgs = ['discover', `${BASE}.1-${BASE}.20`, '--port', String(PORT), '--rate', '0', '--timeout', '800ms', '--retries', '1', '--no-save', '--json'];
   const [wd, nd] = [await exe(discArgs), await native(discArgs)];
