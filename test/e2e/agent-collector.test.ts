@@ -37,7 +37,7 @@ beforeAll(async () => {
     '[agent]', 'customer = E2E-0001', 'id = e2e-pc', `data_dir = ${join(work, 'agent')}`,
     '[server]', `urls = ${collector.url}`, `agent_key = ${key}`, 'allow_http = true', 'tcp_port = 0', 'udp_ports =',
     '[proxy]', 'url = none',
-    '[snmp]', `port = ${PORT}`, 'timeout = 500ms', 'retries = 0',
+    '[snmp]', `port = ${PORT}`, 'timeout = 1s', 'retries = 1',
     '[discovery]', 'targets = 127.0.28.1-127.0.28.6', 'rate = 0', 'timeout = 500ms', 'retries = 0',
     '[web]', 'enabled = false',
   ].join('\n') + '\n');

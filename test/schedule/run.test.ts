@@ -55,8 +55,8 @@ udp_ports =
 [snmp]
 communities = public
 port = ${PORT}
-timeout = 400ms
-retries = 0
+timeout = 1s
+retries = 1
 [discovery]
 targets = 127.66.1.1-127.66.1.6
 rate = 0

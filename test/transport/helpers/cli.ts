@@ -5,10 +5,11 @@ import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 
-/** Newest modification time of any file under `dir`. */
+/** Newest modification time of any file under `dir` (this helper's own stamp and lock aside). */
 function newest(dir: string): number {
   let t = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name.startsWith('.test-build-')) continue;
     const p = join(dir, e.name);
     t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
   }
@@ -34,7 +35,11 @@ export function buildDist(): void {
     sleep(100);
   }
   try {
-    const fresh = existsSync(stamp) && statSync(stamp).mtimeMs > newest(join(ROOT, 'src')) && existsSync(join(ROOT, 'dist', 'commands', 'send.js'));
+    // Fresh: built by this helper since the last src edit, or by `npm test`/`npm run build`
+    // (every emitted file newer than every source file).
+    const src = newest(join(ROOT, 'src'));
+    const built = (existsSync(stamp) && statSync(stamp).mtimeMs > src) || newest(join(ROOT, 'dist')) > src;
+    const fresh = built && existsSync(join(ROOT, 'dist', 'commands', 'send.js'));
     if (!fresh) {
       const started = Date.now();
       try {
