@@ -13,6 +13,10 @@ import pg from '../../collector/node_modules/pg/lib/index.js';
 import Database from '../../collector/node_modules/better-sqlite3/lib/index.js';
 import * as C from '../../collector/dist/index.js';
 import { seedStatements } from './seed-pg.mjs';
+import * as DH from '../../collector/dist/api/history.js';
+import { addUser } from '../../collector/dist/auth/users.js';
+import { createSession } from '../../collector/dist/auth/sessions.js';
+import { createToken } from '../../collector/dist/auth/tokens.js';
 
 const args = process.argv.slice(2);
 const opt = (n, d) => { const i = args.indexOf(`--${n}`); return i >= 0 ? args[i + 1] : d; };
@@ -24,6 +28,7 @@ const DAILY_DAYS = Number(opt('daily-days', '365'));
 const INGEST_S = Number(opt('ingest-seconds', '20'));
 const YEAR_DEVICES = Number(opt('year-devices', '0'));
 const RUNS = Number(opt('runs', '20'));
+const SKIP_PG = args.includes('--skip-pg');
 const NOW = opt('now') ?? new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
 const dir = opt('keep') ?? mkdtempSync(join(tmpdir(), 'amr-bench-console-'));
 chmodSync(dir, 0o755);
@@ -62,6 +67,14 @@ async function measure(db, name) {
   const month = NOW.slice(0, 7);
   const prev = new Date(`${month}-01T00:00:00Z`); prev.setUTCMonth(prev.getUTCMonth() - 1);
   res.push(await time(`${name} fleet page, one customer (fleet)`, (i) => C.fleet(db, { customer: cust(i) })));
+  res.push(await time(`${name} device page, a year raw (identity, supplies, forecasts, events, history)`, async (i) => {
+    const id = 1 + ((i * 37) % Math.max(1, YEAR_DEVICES));
+    const [d] = await Promise.all([
+      db.get('SELECT * FROM devices WHERE id = ?', [id]), C.forecasts(db, { deviceId: id }), C.events(db, { deviceId: id, limit: 50 }),
+      C.cartridgeChanges(db, { deviceId: id }),
+    ]);
+    return DH.deviceHistory(db, id, { now: Date.parse(NOW) }).then((h) => (d ? h.days : null));
+  }));
   res.push(await time(`${name} device page (identity, supplies, forecasts, events, 1 y history)`, async (i) => {
     const id = dev(i);
     const [d] = await Promise.all([
@@ -70,13 +83,45 @@ async function measure(db, name) {
     ]);
     return C.deviceHistory(db, id, { now: new Date(NOW) }).then((h) => (d ? h : null));
   }));
-  res.push(await time(`${name} supplies to ship, whole dealer, first page (100)`, (i) => C.suppliesToShip(db, { now: new Date(NOW), limit: 100, offset: (i % 5) * 100 })));
-  res.push(await time(`${name} supplies to ship, whole dealer, all (CSV export)`, () => C.suppliesToShip(db, { now: new Date(NOW) }), Math.min(RUNS, 5)));
-  res.push(await time(`${name} supplies to ship, one customer`, (i) => C.suppliesToShip(db, { customer: cust(i), now: new Date(NOW) })));
+  res.push(await time(`${name} supplies to ship, whole dealer, first page (100)`, () => C.suppliesToShip(db, { now: new Date(NOW), limit: 100 })));
+  let after = null;
+  res.push(await time(`${name} supplies to ship, whole dealer, next pages (keyset)`, async () => {
+    const rows = await C.suppliesToShip(db, { now: new Date(NOW), limit: 100, after });
+    after = rows.length ? C.shipCursor(rows[rows.length - 1]) : null;
+    return rows;
+  }));
+  res.push(await time(`${name} supplies to ship, whole dealer, all (CSV export, pages of 2000)`, async () => {
+    let n = 0;
+    for await (const rows of C.suppliesToShipPages(db, { now: new Date(NOW) })) n += rows.length;
+    return { rows: { length: n } };
+  }, Math.min(RUNS, 3)));
+  res.push(await time(`${name} supplies to ship, one customer`, (i) => C.suppliesToShip(db, { customer: cust(i), now: new Date(NOW), limit: 100 })));
   res.push(await time(`${name} forecasts, one customer`, (i) => C.forecasts(db, { customer: cust(i) })));
   res.push(await time(`${name} open notifications, whole dealer (500)`, () => C.events(db, { open: true, limit: 500 })));
   res.push(await time(`${name} meter reads (billing close input), one customer, last 7 d`, (i) => C.meters(db, { from: new Date(Date.parse(NOW) - 7 * 86_400_000).toISOString(), to: NOW }, { customer: cust(i) })));
-  res.push(await time(`${name} low supplies report (reports/supplies)`, () => C.lowSupplies(db, {}), 5));
+  res.push(await time(`${name} low supplies report, whole dealer, first page (100)`, () => C.lowSupplies(db, { limit: 100 })));
+  res.push(await time(`${name} low supplies report, whole dealer, all`, () => C.lowSupplies(db, {}), Math.min(RUNS, 3)));
+  // Billing close of the last month: customers with a year of raw readings (C-0001..) and customers billed from rollups.
+  const prevLabel = prev.toISOString().slice(0, 7);
+  let closeN = 0;
+  const yearCustomers = Math.max(1, Math.floor(YEAR_DEVICES / 100));
+  res.push(await time(`${name} billing period close ${prevLabel}, one customer (100 printers, a year raw)`, async () => {
+    const code = `C-${String(1 + (closeN++ % yearCustomers)).padStart(4, '0')}`;
+    await db.run('DELETE FROM bill_lines WHERE customer = ? AND period = ?', [code, prevLabel]);
+    await db.run('DELETE FROM bill_adjustments WHERE customer = ? AND period = ?', [code, prevLabel]).catch(() => undefined);
+    await db.run('DELETE FROM bills WHERE customer = ? AND period = ?', [code, prevLabel]);
+    const r = await C.closePeriod(db, code, prevLabel, { now: new Date(NOW), by: 'bench' });
+    return { rows: r.rows ?? r.lines ?? [] };
+  }, Math.min(RUNS, 10)));
+  let closeM = 0;
+  res.push(await time(`${name} billing period close ${prevLabel}, one customer (100 printers, rollups)`, async () => {
+    const code = `C-${String(CUSTOMERS - (closeM++ % 50)).padStart(4, '0')}`;
+    await db.run('DELETE FROM bill_lines WHERE customer = ? AND period = ?', [code, prevLabel]);
+    await db.run('DELETE FROM bill_adjustments WHERE customer = ? AND period = ?', [code, prevLabel]).catch(() => undefined);
+    await db.run('DELETE FROM bills WHERE customer = ? AND period = ?', [code, prevLabel]);
+    const r = await C.closePeriod(db, code, prevLabel, { now: new Date(NOW), by: 'bench' });
+    return { rows: r.rows ?? r.lines ?? [] };
+  }, Math.min(RUNS, 10)));
   res.push(await time(`${name} stale report, 24 h`, () => C.stale(db, { hours: 24, now: new Date(NOW) }), 5));
   return res;
 }
@@ -123,6 +168,49 @@ async function ingest(url, db) {
   return { readingsPerSecond: readings / INGEST_S, target: 10 * avg, ratio: readings / INGEST_S / (10 * avg), p95ms: pct(lat, 95) };
 }
 
+/** The console's pages and the API over real HTTP, logged in (session cookie; API token), p50/p95 per route. */
+async function httpRoutes(url, db, name) {
+  const user = await addUser(db, { username: `bench-${randomUUID().slice(0, 6)}`, role: 'admin', password: 'bench-password-long' });
+  const sess = await createSession(db, user.id, 'Europe/Berlin');
+  const tok = await createToken(db, user.id, 'bench');
+  const httpAgent = new Agent({ keepAlive: true, maxSockets: 4 });
+  const get = (path, api) => new Promise((resolve, reject) => {
+    const req = request(`${url}${path}`, { agent: httpAgent, headers: api ? { authorization: `Bearer ${tok.token}` } : { cookie: `amr_session=${sess.id}` } }, (res) => {
+      let n = 0; res.on('data', (c) => (n += c.length)); res.on('end', () => (res.statusCode === 200 ? resolve({ rows: { length: n } }) : reject(new Error(`${path}: ${res.statusCode}`))));
+    });
+    req.on('error', reject); req.end();
+  });
+  const cust = (i) => `C-${String(1 + ((i * 37) % CUSTOMERS)).padStart(4, '0')}`;
+  const dev = (i) => 1 + ((i * 7919) % DEVICES);
+  const res = [];
+  const prevLabel = (() => { const p = new Date(`${NOW.slice(0, 7)}-01T00:00:00Z`); p.setUTCMonth(p.getUTCMonth() - 1); return p.toISOString().slice(0, 7); })();
+  const routes = [
+    ['GET / (fleet, whole dealer, first 100)', () => '/'],
+    ['GET /?customer= (fleet, one customer)', (i) => `/?customer=${cust(i)}`],
+    ['GET /devices/{id} (device page, charts)', (i) => `/devices/${dev(i)}`],
+    ['GET /devices/{id} (device page, a year raw)', (i) => `/devices/${1 + ((i * 37) % Math.max(1, YEAR_DEVICES))}`],
+    ['GET /supplies (to ship, low, silent, backwards; whole dealer)', () => '/supplies'],
+    ['GET /supplies?customer=', (i) => `/supplies?customer=${cust(i)}`],
+    ['GET /notifications', () => '/notifications'],
+    ['GET /alerts', () => '/alerts'],
+    ['GET /agents', () => '/agents'],
+    ['GET /billing?customer= (last month)', (i) => `/billing?customer=${cust(i)}&period=${prevLabel}`],
+    ['API /api/v1/devices?customer=', (i) => `/api/v1/devices?customer=${cust(i)}`, true],
+    ['API /api/v1/devices/{id}', (i) => `/api/v1/devices/${dev(i)}`, true],
+    ['API /api/v1/devices/{id}/history', (i) => `/api/v1/devices/${dev(i)}/history`, true],
+    ['API /api/v1/supplies/to-ship?limit=100 (whole dealer)', () => '/api/v1/supplies/to-ship?limit=100', true],
+    ['API /api/v1/supplies?limit=100 (whole dealer)', () => '/api/v1/supplies?limit=100', true],
+    ['API /api/v1/forecasts?customer=', (i) => `/api/v1/forecasts?customer=${cust(i)}`, true],
+    ['API /api/v1/notifications?open=1', () => '/api/v1/notifications?open=1', true],
+    ['API /api/v1/meters?customer= (last month)', (i) => `/api/v1/meters?customer=${cust(i)}&period=${prevLabel}`, true],
+  ];
+  for (const [label, path, api] of routes) {
+    try { res.push(await time(`${name} http ${label}`, (i) => get(path(i), api))); } catch (e) { log(`${name} http ${label}: ${e.message}`); res.push({ label: `${name} http ${label}`, error: e.message }); }
+  }
+  httpAgent.destroy();
+  return res;
+}
+
 async function sizes(q) {
   const rows = (await q(`SELECT relname AS t, pg_total_relation_size(c.oid) AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY 2 DESC`)).rows;
@@ -153,6 +241,7 @@ async function main() {
   if (args.includes('--seed-only')) { await client.end(); await db.close(); return; }
   const results = await measure(db, 'pg');
   const c = await C.startCollector({ db, host: '127.3.10.1', log: false, notify: { smtp: null, intervalMs: 3_600_000 } });
+  results.push(...await httpRoutes(c.url, db, 'pg'));
   const ing = await ingest(c.url, db);
   log(`pg ingestion: ${ing.readingsPerSecond.toFixed(0)} readings/s over HTTP (10x average arrival = ${ing.target.toFixed(0)}/s; ratio ${ing.ratio.toFixed(1)}x), message p95 ${ing.p95ms.toFixed(0)} ms`);
   await c.stop();
@@ -187,6 +276,7 @@ async function main() {
     const sdb2 = await C.openDb(`sqlite:${file}`);
     const sres = await measure(sdb2, 'sqlite');
     const sc = await C.startCollector({ db: sdb2, host: '127.3.10.2', log: false, notify: { smtp: null, intervalMs: 3_600_000 } });
+    sres.push(...await httpRoutes(sc.url, sdb2, 'sqlite'));
     const sing = await ingest(sc.url, sdb2);
     log(`sqlite ingestion: ${sing.readingsPerSecond.toFixed(0)} readings/s (target ${sing.target.toFixed(0)}/s; ratio ${sing.ratio.toFixed(1)}x), message p95 ${sing.p95ms.toFixed(0)} ms`);
     await sc.stop(); await sdb2.close();

@@ -11,6 +11,7 @@ import { PeriodError } from './reports/period.js';
 import { BillingError } from './billing/calendar.js';
 import { registerBillingCommands } from './billing/cli.js';
 import { stale } from './reports/stale.js';
+import { DEFAULT_RAW_DAYS } from './retention/prune.js';
 import { lowSupplies } from './reports/supplies.js';
 import { openAlerts } from './reports/alerts.js';
 import { registerService, toShipCommand, type CliContext } from './service-cli.js';
@@ -44,13 +45,17 @@ export function program(): Command {
     .option('--tcp-port <n>', 'auxiliary TCP port, 0 turns it off', int('--tcp-port'), 5010)
     .option('--udp-ports <list>', 'emergency UDP ports, comma-separated; empty turns them off', ports, [1010, 1202])
     .option('--stale-hours <n>', 'hours without news before an agent or device is listed as not heard from', int('--stale-hours', 1), 24)
-    .action(async (o: { host: string; port?: number; cert?: string; key?: string; tcpPort: number; udpPorts: number[]; staleHours: number }) => {
+    .option('--retention-days <n>', 'days raw readings are kept by the daily retention and rollup run', int('--retention-days', 1), DEFAULT_RAW_DAYS)
+    .option('--retention-hours <n>', 'hours between retention runs (one collector of several runs each)', int('--retention-hours', 1), 24)
+    .option('--no-retention', 'do not run retention and rollups in this process (run amr-collector retention from cron instead)')
+    .action(async (o: { host: string; port?: number; cert?: string; key?: string; tcpPort: number; udpPorts: number[]; staleHours: number; retention: boolean; retentionDays: number; retentionHours: number }) => {
       if (!!o.cert !== !!o.key) throw new CliError('give both --cert and --key for HTTPS, or neither for plain HTTP');
       let c;
       try {
         c = await startCollector({
           db: db(), host: o.host, port: o.port ?? (o.cert ? 8443 : 8080), tls: o.cert ? { cert: o.cert, key: o.key! } : undefined,
           keyFile: keyFile(), tcpPort: o.tcpPort || undefined, udpPorts: o.udpPorts, staleHours: o.staleHours, auxOptional: true,
+          retention: o.retention ? { rawDays: o.retentionDays, everyMs: o.retentionHours * 3_600_000 } : false,
         });
       } catch (err) {
         const e = err as NodeJS.ErrnoException;

@@ -13,6 +13,7 @@ import { configSnippet, enroll, rekey, type Enrollment } from './enroll.js';
 import { httpHandler } from './http.js';
 import { silentLogger, stderrLogger, type Logger } from './log.js';
 import { startNotifier, type NotifierOptions } from './notify/notifier.js';
+import { startRetentionTimer, type RetentionTimerOptions } from './retention/timer.js';
 
 export { openDb, DbUrlError } from './db/open.js';
 export type { Db, Queryable } from './db/types.js';
@@ -60,6 +61,8 @@ export interface CollectorOptions {
   log?: Logger | false;
   /** Notification delivery and silence checks (SMTP from AMR_COLLECTOR_SMTP_URL by default); `false` turns it off. */
   notify?: NotifierOptions | false;
+  /** Daily retention and rollups in this process (retention/timer.ts); off (undefined or false) unless given: `serve` turns it on. */
+  retention?: RetentionTimerOptions | false;
 }
 
 export interface Collector {
@@ -138,6 +141,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
   const url = `${opts.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   log('info', `collector listening on ${url} (${db.label})${tcp ? `, tcp ${(tcp.address() as AddressInfo).port}` : ''}${udp.length ? `, udp ${udp.map((u) => u.address().port).join(', ')}` : ''}`);
   const notifier = opts.notify === false ? null : startNotifier(db, log, opts.notify);
+  const maintenance = opts.retention ? startRetentionTimer(db, log, opts.retention) : null;
   let stopped = false;
   return {
     url,
@@ -152,6 +156,7 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
       if (stopped) return;
       stopped = true;
       await notifier?.stop();
+      await maintenance?.stop();
       await closeAll();
       if (ownsDb) await db.close();
     },

@@ -12,20 +12,43 @@ export interface MonthPages { month: string; mono: number | null; color: number 
 export interface SupplySeries { key: string; label: string; color: string | null; points: { at: string; level: number }[] }
 export interface RecentAlert { severity: string | null; description: string | null; code: string | null; firstSeen: string; lastSeen: string }
 
-export interface DeviceHistory { split: boolean; days: DayPages[]; months: MonthPages[]; supplies: SupplySeries[]; alerts: RecentAlert[] }
+export interface DeviceHistory { /** The zone whose days `days` and `months` are (the customer's billing time zone). */ timeZone: string; split: boolean; days: DayPages[]; months: MonthPages[]; supplies: SupplySeries[]; alerts: RecentAlert[] }
 
 const DAY = 86_400_000;
 
 /** Charts end at the device's last read (a device silent for months still shows its history), at the latest now. */
 export const historyEnd = (lastReadAt: string | null) => Math.min(Date.now(), lastReadAt ? Date.parse(lastReadAt) + DAY : Date.now());
 
-export async function deviceHistory(db: Db, id: number, opts: { now?: number; days?: number; months?: number; supplyDays?: number } = {}): Promise<DeviceHistory> {
+/** YYYY-MM-DD of an instant in a time zone (en-CA formats dates so). */
+export function dayIn(timeZone: string): (iso: string) => string {
+  const f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  return (iso) => f.format(new Date(iso));
+}
+
+/**
+ * Days are the customer's days: its billing time zone (`amr-collector customer set --time-zone`, UTC
+ * unless set), so a chart's Monday is the printers' Monday and its months match the bills.
+ */
+export async function deviceHistory(db: Db, id: number, opts: { now?: number; days?: number; months?: number; supplyDays?: number; timeZone?: string } = {}): Promise<DeviceHistory> {
   const now = opts.now ?? Date.now();
   const since = new Date(now - (opts.months ?? 13) * 31 * DAY).toISOString();
-  // One value per counter per UTC day (the day's highest; counters only grow between resets).
-  const rows = await db.all<{ key: string; day: string; hi: number; lo: number }>(
-    `SELECT key, SUBSTR(read_at, 1, 10) AS day, MAX(value) AS hi, MIN(value) AS lo FROM counters
-     WHERE device_id = ? AND key IN ('total', 'mono', 'color') AND read_at >= ? GROUP BY key, SUBSTR(read_at, 1, 10) ORDER BY day`, [id, since]);
+  const tz = opts.timeZone ?? String((await db.get<{ tz: string | null }>(
+    'SELECT c.time_zone AS tz FROM devices d JOIN customers c ON c.code = d.customer WHERE d.id = ?', [id]))?.tz ?? 'UTC');
+  let localDay: (iso: string) => string;
+  let timeZone = tz;
+  try { localDay = dayIn(tz); } catch { localDay = dayIn('UTC'); timeZone = 'UTC'; }
+  // One value per counter per local day (the day's highest; counters only grow between resets), grouped here: SQLite knows no time zones.
+  const raw = await db.all<{ key: string; value: number; read_at: string }>(
+    `SELECT key, value, read_at FROM counters WHERE device_id = ? AND key IN ('total', 'mono', 'color') AND read_at >= ? ORDER BY read_at`, [id, since]);
+  const agg = new Map<string, { key: string; day: string; hi: number; lo: number }>();
+  for (const r of raw) {
+    const day = localDay(String(r.read_at));
+    const k = `${String(r.key)} ${day}`;
+    const v = Number(r.value);
+    const a = agg.get(k);
+    if (a) { a.hi = Math.max(a.hi, v); a.lo = Math.min(a.lo, v); } else agg.set(k, { key: String(r.key), day, hi: v, lo: v });
+  }
+  const rows = [...agg.values()].sort((a, b) => a.day.localeCompare(b.day));
   const byKey = new Map<string, { day: string; hi: number; lo: number }[]>();
   for (const r of rows) {
     const list = byKey.get(String(r.key)) ?? [];
@@ -58,7 +81,7 @@ export async function deviceHistory(db: Db, id: number, opts: { now?: number; da
     for (const k of ['mono', 'color', 'total'] as const) if (d[k] !== null) r[k] = (r[k] ?? 0) + d[k]!;
     monthMap.set(m, r);
   }
-  const dayCut = new Date(now - (opts.days ?? 60) * DAY).toISOString().slice(0, 10);
+  const dayCut = localDay(new Date(now - (opts.days ?? 60) * DAY).toISOString());
 
   // Supply levels and alerts: the day's last reading, from the stored payloads.
   const supplySince = new Date(now - (opts.supplyDays ?? 90) * DAY).toISOString();
@@ -87,6 +110,7 @@ export async function deviceHistory(db: Db, id: number, opts: { now?: number; da
     }
   }
   return {
+    timeZone,
     split,
     days: days.filter((d) => d.day >= dayCut),
     months: [...monthMap.values()],

@@ -466,6 +466,18 @@ export const MIGRATIONS: Migration[] = [
       ],
     },
   },
+  {
+    version: 8,
+    name: 'maintenance claims: one collector of several runs the daily retention and rollups',
+    statements: [
+      `CREATE TABLE maintenance_runs (
+        name TEXT PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        outcome TEXT
+      )`,
+    ],
+  },
 ];
 
 export function render(sql: string, dialect: Db['dialect']): string {

@@ -73,7 +73,7 @@ export async function devicePage(r: Req, v: WebViewer, m: RegExpExecArray): Prom
       { header: 'First seen', get: (a) => fmtTime(a.firstSeen, v.tz) }, { header: 'Last seen', get: (a) => fmtTime(a.lastSeen, v.tz) },
     ], 'No alerts in the last 90 days.'),
     '<h2>History</h2>',
-    `<figure>${barChart('chart-daily', 'Pages per day (UTC days, last 60)', hist.days.map((x) => dayLabel(x.day)), daySeries, Math.max(1, Math.ceil(hist.days.length / 15)))}
+    `<figure>${barChart('chart-daily', `Pages per day (the customer's days, ${hist.timeZone}; last 60)`, hist.days.map((x) => dayLabel(x.day)), daySeries, Math.max(1, Math.ceil(hist.days.length / 15)))}
 <figcaption>Pages per day${split ? ', mono solid and colour hatched' : ''}; pages between two reads count on the day of the later read.${hist.days.some((x) => x.reset) ? ' A counter went backwards on a day marked "reset" in the numbers.' : ''}</figcaption>
 ${dataTable('data-daily', ['Day', ...(split ? ['Mono', 'Colour'] : ['Pages']), 'Note'], hist.days.map((x) => [x.day, ...(split ? [fmtNum(x.mono), fmtNum(x.color)] : [fmtNum(x.total)]), x.reset ? 'reset' : '']))}</figure>`,
     `<figure>${barChart('chart-monthly', 'Pages per month', hist.months.map((x) => x.month), monSeries)}
