@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
+import { describeWriteError, isDiskError } from '../durable-file.js';
 import type { Config } from '../config/types.js';
 import { redactText, secretsOf } from '../config/redact.js';
 import { AGENT_VERSION } from '../version.js';
@@ -164,7 +165,14 @@ export async function flushSpool(config: Config, options: FlushOptions = {}, tra
   const { spool } = transport;
   const summary = emptySummary();
   // A delivery is bounded by the run's time budget; a lock older than twice that is a dead deliverer's.
-  const release = spool.lock(2 * config.schedule.time_budget + 10 * 60_000, now);
+  let release: (() => void) | null;
+  try {
+    release = spool.lock(2 * config.schedule.time_budget + 10 * 60_000, now);
+  } catch (e) {
+    // A read-only or unwritable spool (or one that is a file): one line naming it and the fix, not an internal error.
+    if (isDiskError(e)) throw new UserError(`${describeWriteError(e, join(spool.dir, '.lock'))}; the spooled messages stay where they are`);
+    throw e;
+  }
   if (!release) return { ...summary, busy: true, remaining: spool.list().length };
   try {
     summary.dropped = spool.enforceLimits(config.spool.max_mb * 1024 * 1024, config.spool.max_age, now()).length;
