@@ -4,7 +4,7 @@
  * in hrDeviceTable proves nothing: Windows print servers, CUPS hosts and BMCs do that.
  */
 import { identifyVendor, type DeviceKind } from '../vendors/identify.js';
-import { OID, type DeviceFacts } from './identify.js';
+import { OID, type DeviceFacts } from './facts.js';
 
 export interface Classification {
   printer: boolean;

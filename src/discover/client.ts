@@ -14,7 +14,7 @@ import {
   UsmError, localizeUser, openMessage, reportReason, sealMessage, userLevel, type LocalizedUser, type UsmReason, type UsmUser,
 } from '../snmp/usm.js';
 import type { Credential } from './credentials.js';
-import type { SnmpOps } from './identify.js';
+import type { SnmpOps } from './facts.js';
 
 /** Probe request ids live at and above this value (4-octet BER integers); identification ids below. */
 export const PROBE_ID_BASE = 0x01000000;

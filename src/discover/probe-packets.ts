@@ -6,7 +6,7 @@
 import { encodeGetRequest } from '../snmp/ber.js';
 import { encodeDiscoveryRequest } from '../snmp/usm.js';
 import type { Credential } from './credentials.js';
-import { PROBE_OIDS } from './identify.js';
+import { PROBE_OIDS } from './facts.js';
 
 export interface ProbeTemplate {
   build(requestId: number): Buffer;

@@ -14,7 +14,7 @@ import { isException, type Varbind } from '../snmp/types.js';
 import { classify, type Classification } from './classify.js';
 import { PROBE_ID_BASE, SweepClient, communitySession, engineFromReport, v3Session, type Counters, type EngineInfo } from './client.js';
 import { credentialRef, type Credential, type CredentialRef } from './credentials.js';
-import { OID, PROBE_OIDS, identifyDevice, type DeviceFacts } from './identify.js';
+import { OID, PROBE_OIDS, gatherFacts, type DeviceFacts } from './facts.js';
 import { loadProfiles } from '../profiles/load.js';
 import type { Profile } from '../profiles/types.js';
 import { probeTemplate, type ProbeTemplate } from './probe-packets.js';
@@ -299,7 +299,7 @@ export async function sweep(o: SweepOptions): Promise<SweepResult> {
     let facts = seed;
     let identified = false;
     if (ops && !stop) {
-      const got = await identifyDevice(ops, profiles);
+      const got = await gatherFacts(ops, profiles);
       if (got.sysDescr !== undefined || got.sysObjectID !== undefined || got.printerMibOid !== undefined) {
         facts = { ...seed, ...stripUndefined(got) };
         identified = true;

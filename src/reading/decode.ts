@@ -14,7 +14,7 @@ import { VarbindTable } from '../snmp/varbind-table.js';
 import { vbMac, vbNumber, vbText } from './text.js';
 import { isNotice } from './notices.js';
 import { emptyReading, severityWord, type Alert, type CounterUnit, type Marker, type Reading, type Supply, type Tray } from './types.js';
-import { identifyDevice } from './identify.js';
+import { vendorAndModel } from './vendor-model.js';
 import { cleanIdentityText } from './identity-text.js';
 import { cleanSerial } from './serial.js';
 
@@ -108,7 +108,7 @@ function decodeIdentity(t: VarbindTable, r: Reading, ip: string | null, src: Src
   // Vendor and model from sysObjectID / sysDescr / hrDeviceDescr; vendor profiles may refine.
   const hrDescrOid = hr ? `${COL.hrDeviceDescr}.${hr}` : null;
   const hrDescr = hrDescrOid ? vbText(t.get(hrDescrOid), charset) : null;
-  const found = identifyDevice({ sysObjectID: id.sysObjectID, sysDescr: id.sysDescr, hrDeviceDescr: hrDescr });
+  const found = vendorAndModel({ sysObjectID: id.sysObjectID, sysDescr: id.sysDescr, hrDeviceDescr: hrDescr });
   if (found.vendor) set('vendor', found.vendor, found.vendorFrom === 'sysObjectID' ? SYS.objectID : SYS.descr);
   if (found.model) set('model', cleanIdentityText(found.model), found.modelFrom === 'hrDeviceDescr' && hrDescrOid ? hrDescrOid : SYS.descr);
 }

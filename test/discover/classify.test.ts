@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/discover/classify.js';
-import { identifyDevice, recordingOps } from '../../src/discover/identify.js';
+import { gatherFacts, recordingOps } from '../../src/discover/facts.js';
 import { loadProfiles } from '../../src/profiles/load.js';
 import { identifyVendor } from '../../src/vendors/identify.js';
 import { FIXTURES, recording, recordingNames } from './helpers.js';
@@ -9,7 +9,7 @@ import { FIXTURES, recording, recordingNames } from './helpers.js';
 const profiles = loadProfiles();
 
 async function classified(folder: string, name: string) {
-  const facts = await identifyDevice(recordingOps(recording(folder, name)), profiles);
+  const facts = await gatherFacts(recordingOps(recording(folder, name)), profiles);
   return { facts, c: classify(facts) };
 }
 

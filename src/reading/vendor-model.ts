@@ -17,7 +17,7 @@ export interface DeviceIdentity {
   modelFrom: 'sysDescr' | 'hrDeviceDescr' | null;
 }
 
-export function identifyDevice(clues: DeviceClues): DeviceIdentity {
+export function vendorAndModel(clues: DeviceClues): DeviceIdentity {
   const match = identifyVendor(clues);
   const model = match?.model ?? clues.hrDeviceDescr ?? null;
   const modelFrom = model === null ? null

@@ -79,8 +79,8 @@ function under(vb: Varbind | null | undefined, prefix: string): vb is Varbind {
   return !!vb && !isException(vb) && inSubtree(vb.oid, prefix);
 }
 
-/** Run the identification plan; never throws for missing objects, only for transport errors. */
-export async function identifyDevice(ops: SnmpOps, profiles: readonly Profile[]): Promise<DeviceFacts> {
+/** Gather a responder's facts (the identification plan); never throws for missing objects, only for transport errors. */
+export async function gatherFacts(ops: SnmpOps, profiles: readonly Profile[]): Promise<DeviceFacts> {
   const a = await ops.getNext(STEP_A);
   const f: DeviceFacts = {};
   const exact = (i: number, oid: string) => (a[i]?.oid === oid ? text(a[i]) : undefined);
