@@ -1,13 +1,14 @@
-// Build step: compile the built-in vendor profiles (profiles/*.yaml) to
-// dist/profiles/builtin-profiles.json, keyed by file name, so a run need not load a
-// YAML parser. Each file is parsed and validated here; a bad profile fails the build.
-import { readdirSync, writeFileSync } from 'node:fs';
+// Build step: compile the built-in SNMP profiles (registry/<family>/snmp.yaml) to
+// dist/profiles/builtin-profiles.json, keyed by path in registry/, so a run need not load
+// a YAML parser. Each file is parsed and validated here; a bad profile fails the build.
 import { join } from 'node:path';
-import { BUILTIN_PROFILE_CACHE, BUILTIN_PROFILE_DIR, PROFILE_FILE, loadProfileFile } from '../dist/profiles/load.js';
+import { BUILTIN_PROFILE_CACHE, BUILTIN_PROFILE_DIR, loadProfileFile, profileFiles } from '../dist/profiles/load.js';
+import { writeFileSync } from 'node:fs';
 
 const out = {};
-for (const name of readdirSync(BUILTIN_PROFILE_DIR).filter((f) => PROFILE_FILE.test(f)).sort()) {
-  const { origin: _origin, ...profile } = loadProfileFile(join(BUILTIN_PROFILE_DIR, name));
-  out[name] = profile;
+for (const { rel, family } of profileFiles(BUILTIN_PROFILE_DIR)) {
+  // family and vendor come from the folder at load time; the cache keeps the file's own data.
+  const { origin: _origin, family: _family, ...profile } = loadProfileFile(join(BUILTIN_PROFILE_DIR, rel), family);
+  out[rel] = profile;
 }
 writeFileSync(BUILTIN_PROFILE_CACHE, JSON.stringify(out));

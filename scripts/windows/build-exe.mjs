@@ -1,8 +1,8 @@
 // dist/windows/amr.exe: a Node single executable application (SEA) made on Linux.
 // 1. esbuild bundles the compiled agent (dist/, workspace packages, node_modules) into
 //    one CommonJS file. Every `import.meta.url` becomes the URL the file would have in a
-//    copy of the repository laid out beside the exe, so `new URL('../../profiles/', ...)`
-//    finds dist/windows/profiles/ and the data files copied there.
+//    copy of the repository laid out beside the exe, so `new URL('../../registry/', ...)`
+//    finds dist/windows/registry/ and the data files copied there.
 // 2. The Linux node of the pinned version writes the SEA blob.
 // 3. The official Windows node.exe, its Authenticode signature removed (osslsigncode;
 //    injecting into a signed PE leaves a broken signature), gets the blob with postject.
@@ -41,7 +41,7 @@ const importMetaUrl = {
   },
 };
 
-/** Data files the agent reads at run time: everything in dist/ (and workspace packages' dist/) that is not code, and profiles/. */
+/** Data files the agent reads at run time: everything in dist/ (and workspace packages' dist/) that is not code, and registry/. */
 function copyData() {
   const copyNonCode = (from) => {
     if (!existsSync(from)) return;
@@ -56,7 +56,7 @@ function copyData() {
   copyNonCode(join(ROOT, 'dist'));
   const packages = join(ROOT, 'packages');
   if (existsSync(packages)) for (const p of readdirSync(packages)) copyNonCode(join(packages, p, 'dist'));
-  cpSync(join(ROOT, 'profiles'), join(OUT, 'profiles'), { recursive: true });
+  cpSync(join(ROOT, 'registry'), join(OUT, 'registry'), { recursive: true });
   // The PAC sandbox's WebAssembly (quickjs-wasi), beside pac.js where src/transport/pac.ts looks (the installers copy dist/**).
   mkdirSync(join(OUT, 'dist', 'transport'), { recursive: true });
   copyFileSync(join(ROOT, 'node_modules', 'quickjs-wasi', 'quickjs.wasm'), join(OUT, 'dist', 'transport', 'quickjs.wasm'));

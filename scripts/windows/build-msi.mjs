@@ -1,5 +1,5 @@
 // dist/windows/amr.msi from packaging/windows/amr.wxs with wixl (Debian msitools): amr.exe
-// and the data files beside it (profiles, package.json, dist/**/*.json) as one feature.
+// and the data files beside it (registry, package.json, dist/**/*.json) as one feature.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -11,7 +11,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The program files beside amr.exe: what build-exe copied (not build/, not the installers). */
 export function programDataFiles() {
   const files = ['package.json'];
-  for (const dir of ['profiles', 'dist']) {
+  for (const dir of ['registry', 'dist']) {
     for (const entry of readdirSync(join(OUT, dir), { recursive: true })) {
       if (statSync(join(OUT, dir, entry)).isFile()) files.push(join(dir, entry));
     }

@@ -23,6 +23,7 @@ function originLabel(p: Pick<Profile, 'origin'>, builtinDir: string): string {
 
 function matchSummary(p: Profile): string {
   const m = p.match;
+  if (!m) return `family ${p.family ?? '?'} (registry/${p.family ?? '?'}/vendor.json)`;
   return [
     m.sysObjectID && `sysObjectID ${m.sysObjectID.join(', ')}`,
     m.enterprise && `enterprise ${m.enterprise.join(', ')}`,
@@ -43,7 +44,7 @@ export function registerProfile(program: Command): void {
     const profiles = all.sort((a, b) => a.name.localeCompare(b.name));
     if (opts.json) {
       process.stdout.write(JSON.stringify(profiles.map((p) => ({
-        name: p.name, vendor: p.vendor ?? null, origin: originLabel(p, builtinDir), match: p.match, sources: p.sources ?? [],
+        name: p.name, vendor: p.vendor ?? null, origin: originLabel(p, builtinDir), family: p.family ?? null, match: p.match ?? null, sources: p.sources ?? [],
       })), null, 2) + '\n');
       return;
     }

@@ -3,7 +3,7 @@
  * (sysObjectID, or a sysDescr naming a printer line) says it is one. Listing a printer
  * in hrDeviceTable proves nothing: Windows print servers, CUPS hosts and BMCs do that.
  */
-import { identifyVendor, type DeviceKind } from '../vendors/identify.js';
+import { recognizeVendor, type DeviceKind } from '../registry/recognize.js';
 import { OID, type DeviceFacts } from './facts.js';
 
 export interface Classification {
@@ -22,7 +22,7 @@ const PRINTER_DESCR = /\b(?:printer|printing|copier|mfp|multifunction|laserjet|o
 const SCANNER_DESCR = /\b(?:network scanner|scanner|scan station|digital sender|document server|document capture|scansnap)\b/i;
 
 export function classify(f: DeviceFacts): Classification {
-  const v = identifyVendor({
+  const v = recognizeVendor({
     sysObjectID: f.sysObjectID, sysDescr: f.sysDescr, hrDeviceDescr: f.hrDeviceDescr,
     deviceId: f.deviceId, vendorModel: f.vendorModel,
   });

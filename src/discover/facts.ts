@@ -2,7 +2,7 @@
  * The short identification step a responder gets: one GETNEXT round for the standard
  * objects (system group, first hrDevice row, first MAC, Printer-MIB presence and serial),
  * a few more only if the first interface has no MAC, and one GET of the serial/model OIDs
- * of the vendor profile the device matches (profiles/*.yaml: the same identity rules a
+ * of the vendor profile the device matches (registry/<family>/snmp.yaml: the same identity rules a
  * full read applies, so discovery and reading key a device by the same serial).
  * Written against two abstract operations so the same plan runs over UDP (sweep.ts)
  * and over a recording (tests, and anyone classifying offline).
@@ -134,7 +134,7 @@ export async function gatherFacts(ops: SnmpOps, profiles: readonly Profile[]): P
         f.serialFrom = s.from;
       }
     }
-    // Model texts go to the vendor table's model rules (src/vendors), which also read
+    // Model texts go to the vendor registry's model rules (registry/<family>/vendor.json), which also read
     // IEEE 1284 device-ID strings.
     for (const oid of modelOids) {
       const t = text(table.get(oid));

@@ -1,19 +1,23 @@
 /**
- * Loads the page descriptions in profiles/web/*.json, checks them, and picks the one
- * for a device. A broken profile file is a packaging error: it is reported by name.
+ * Loads the page descriptions (registry/<family>/web.json), checks them, and picks the one
+ * for a device: the registry's one match of the device to a family (the same match that
+ * picks its SNMP profile), so a Savin or Lanier gets Ricoh's pages. A broken profile file
+ * is a user error: it is reported by file and place.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
+import { cleanText, familyByName, familyDirs, matchFamilies, profileFamily, REGISTRY_DIR } from '../registry/families.js';
 import { schemaProblem, WEB_SCHEMA_FILE } from '../profiles/schema.js';
 import { regex } from '../profiles/values.js';
 import { COUNTER_KEYS, type Reading } from '../reading/types.js';
 import { PARSERS } from './parsers.js';
 import { IDENTITY_FIELDS, type PageSpec, type ValueRule, type WebProfile } from './types.js';
 
-/** src/http-scrape and dist/http-scrape are both two levels below the package root. */
-export const PROFILE_DIR = fileURLToPath(new URL('../../profiles/web/', import.meta.url));
+/** The registry folder whose family folders hold the built-in web profiles. */
+export const PROFILE_DIR = REGISTRY_DIR;
+/** The web profiles of a family folder: web.json, or several (web-<model>.json) told apart by `model`. */
+export const WEB_PROFILE_FILE = /^web(?:-[\w.-]+)?\.json$/i;
 
 const FORMATS = ['html', 'xml', 'json', 'jsobject', 'text'];
 const UNITS = ['impressions', 'sheets', 'pages', 'scans', 'other'];
@@ -64,38 +68,60 @@ function checkPage(file: string, p: PageSpec, where: string) {
   (p.values ?? []).forEach((r, i) => checkRule(file, r, `${where}.values[${i}]`));
 }
 
-export function parseProfile(text: string, file: string): WebProfile {
+/** `family`: the registry folder the file is in, which names the vendor; a file elsewhere names it with `vendor`. */
+export function parseProfile(text: string, file: string, family?: string): WebProfile {
   let o: WebProfile;
   try { o = JSON.parse(text) as WebProfile; } catch (e) { fail(file, `not valid JSON (${(e as Error).message})`); }
-  if (typeof o.name !== 'string' || typeof o.vendor !== 'string') fail(file, 'needs name and vendor');
+  if (typeof o.name !== 'string') fail(file, 'needs name');
+  if (family === undefined && typeof o.vendor !== 'string') fail(file, 'needs vendor (or put the file in a vendor family\'s folder)');
   if (o.model !== undefined) checkRegex(file, o.model, 'model');
   if (typeof o.onByDefault !== 'boolean') fail(file, 'needs onByDefault true/false');
   if (!Array.isArray(o.pages) || o.pages.length === 0) fail(file, 'needs pages');
   o.pages.forEach((p, i) => checkPage(file, p, `pages[${i}]`));
-  // profiles/web.schema.json refuses what the checks above let through (an unknown key anywhere).
+  // registry/web.schema.json refuses what the checks above let through (an unknown key anywhere).
   const problem = schemaProblem(o, WEB_SCHEMA_FILE);
   if (problem) fail(file, problem);
-  return { ...o, file };
+  return family === undefined ? { ...o, file } : { ...o, family, file };
 }
 
 let cache: WebProfile[] | null = null;
 
+/** The web profiles in `dir`: each family folder's web*.json, and files of their own (*.json naming a vendor) at the top. */
 export function loadWebProfiles(dir: string = PROFILE_DIR): WebProfile[] {
   if (dir === PROFILE_DIR && cache) return cache;
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
-  const list = files.map((f) => parseProfile(readFileSync(join(dir, f), 'utf8'), f));
+  const list: WebProfile[] = [];
+  const own = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json') && statSync(join(dir, f)).isFile()).sort() : [];
+  for (const f of own) list.push(parseProfile(readFileSync(join(dir, f), 'utf8'), f));
+  for (const family of familyDirs(dir)) {
+    for (const f of readdirSync(join(dir, family)).filter((n) => WEB_PROFILE_FILE.test(n)).sort()) {
+      list.push(parseProfile(readFileSync(join(dir, family, f), 'utf8'), `${family}/${f}`, family));
+    }
+  }
   if (dir === PROFILE_DIR) cache = list;
   return list;
 }
 
-/** The profile for a device: a vendor+model match beats a vendor-only match. */
+/**
+ * The profile for a device: among the profiles of the device's family, a model match beats
+ * a family-wide one. The family is the registry's match of sysObjectID and sysDescr (a
+ * sysDescr family without web pages, such as Dell, leaves it to the OID's family); a Reading
+ * without them is matched by its vendor or brand name.
+ */
 export function matchWebProfile(reading: Reading, profiles: WebProfile[]): WebProfile | null {
-  const vendor = reading.identity.vendor?.trim().toLowerCase();
-  if (!vendor) return null;
+  const name = reading.identity.vendor?.trim().toLowerCase() ?? '';
+  const sysObjectID = cleanText(reading.identity.sysObjectID).replace(/^\./, '');
+  const sysDescr = cleanText(reading.identity.sysDescr);
+  let family: string | undefined;
+  if (sysObjectID || sysDescr) {
+    family = profileFamily(matchFamilies(sysObjectID, sysDescr), (id) => profiles.some((p) => p.family === id))?.id;
+  }
+  family ??= familyByName(name)?.id;
+  if (!family && !name) return null;
   const model = reading.identity.model ?? '';
   let best: WebProfile | null = null;
   for (const p of profiles) {
-    if (p.vendor.toLowerCase() !== vendor) continue;
+    const mine = p.family !== undefined ? p.family === family : p.vendor!.toLowerCase() === name;
+    if (!mine) continue;
     if (p.model !== undefined) {
       if (!regex(p.model).test(model)) continue;
       if (!best || best.model === undefined) best = p;

@@ -1,5 +1,5 @@
 /**
- * Web page reading: the shapes of the vendor page descriptions (profiles/web/*.json)
+ * Web page reading: the shapes of the vendor page descriptions (registry/<family>/web.json)
  * and of what a scrape returns. Page knowledge is data; code only runs it.
  */
 import type { CounterKey, CounterUnit } from '../reading/types.js';
@@ -62,8 +62,8 @@ export interface PageSpec {
 
 export interface WebProfile {
   name: string;
-  /** Vendor as identification produces it, e.g. "HP"; compared case-insensitively. */
-  vendor: string;
+  /** For a file outside a family folder: the vendor as identification produces it, e.g. "HP"; compared case-insensitively. */
+  vendor?: string;
   /** Optional regex (case-insensitive) on the model. */
   model?: string;
   /** Read by default: the pages add data SNMP does not give. */
@@ -71,8 +71,10 @@ export interface WebProfile {
   why: string;
   source: string;
   pages: PageSpec[];
-  /** File it came from, for messages. */
+  /** File it came from, for messages. Set by the loader. */
   file: string;
+  /** The registry family whose folder holds it (registry/<family>/web.json). Set by the loader. */
+  family?: string;
 }
 
 /** One value read from a page, with where it came from. */

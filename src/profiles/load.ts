@@ -1,20 +1,25 @@
 /**
- * Loads the built-in profiles shipped in the package's profiles/ folder, then the
- * dealer's <dataDir>/profiles/ files, which add profiles or replace built-ins by name.
+ * Loads the SNMP profiles: the built-ins in the package's registry/ folder (one a vendor
+ * family: registry/<family>/snmp.yaml), then the dealer's <dataDir>/profiles/, in the same
+ * shape (<dataDir>/profiles/<family>/snmp.yaml) or as a file of its own with a match
+ * section (<dataDir>/profiles/acme.yaml). A dealer file replaces a built-in of the same name.
+ * A profile in a family folder has no match section: the family's vendor.json matches it
+ * (src/registry/families.ts), so classification and profile choice are one match.
  * Files are read at every load, so a dealer edit needs no rebuild. The built-ins are
  * also compiled to JSON at build time (scripts/compile-profiles.mjs): used while it is
- * newer than every YAML file, it spares each run loading a YAML parser (several MB).
+ * newer than every profile file, it spares each run loading a YAML parser (several MB).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
+import { familyDirs, families, REGISTRY_DIR } from '../registry/families.js';
 import type { Profile } from './types.js';
 import { ProfileError, validateProfile } from './validate.js';
 
-/** The package's profiles/ folder: two levels up from src/profiles or dist/profiles. */
-export const BUILTIN_PROFILE_DIR = fileURLToPath(new URL('../../profiles/', import.meta.url));
+/** The package's registry/ folder, whose family folders hold the built-in profiles. */
+export const BUILTIN_PROFILE_DIR = REGISTRY_DIR;
 /** The built-ins compiled at build time, beside this module in dist/profiles. */
 export const BUILTIN_PROFILE_CACHE = fileURLToPath(new URL('./builtin-profiles.json', import.meta.url));
 
@@ -30,10 +35,28 @@ export interface LoadOptions {
   onError?: (file: string, message: string) => void;
 }
 
-/** Profile files; *.schema.json beside them describe the format and are not profiles. */
+/** Profile files of their own (with a match section); *.schema.json beside them describe the format. */
 export const PROFILE_FILE = /^(?!.*\.schema\.json$).*\.(ya?ml|json)$/i;
+/** The SNMP profile of a family folder. */
+export const FAMILY_PROFILE_FILE = /^snmp\.(ya?ml|json)$/i;
 
-export function loadProfileFile(file: string): Profile {
+/** A profile file as found in a folder: its path relative to the folder, and its family folder if any. */
+export interface ProfileFileRef {
+  rel: string;
+  family?: string;
+}
+
+/** The profile files of a folder: top-level files, then each family folder's snmp.yaml. */
+export function profileFiles(dir: string): ProfileFileRef[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
+  const out: ProfileFileRef[] = readdirSync(dir).filter((f) => PROFILE_FILE.test(f) && statSync(join(dir, f)).isFile()).sort().map((rel) => ({ rel }));
+  for (const family of familyDirs(dir)) {
+    for (const f of readdirSync(join(dir, family)).filter((n) => FAMILY_PROFILE_FILE.test(n)).sort()) out.push({ rel: `${family}/${f}`, family });
+  }
+  return out;
+}
+
+export function loadProfileFile(file: string, family?: string): Profile {
   let raw: unknown;
   try {
     const text = readFileSync(file, 'utf8');
@@ -41,25 +64,34 @@ export function loadProfileFile(file: string): Profile {
   } catch (e) {
     throw new ProfileError(`cannot parse: ${(e as Error).message.split('\n')[0]}`);
   }
-  return checked(raw, file, true);
+  return checked(raw, file, true, family);
 }
 
-/** A parsed profile, validated and marked with the file it came from. */
-function checked(raw: unknown, file: string, schema: boolean): Profile {
-  const profile = validateProfile(raw, { schema });
+/** A parsed profile, validated and marked with the file and family it came from. */
+function checked(raw: unknown, file: string, schema: boolean, family?: string): Profile {
+  const profile = validateProfile(raw, { schema, family });
+  if (family !== undefined) {
+    const known = families().find((f) => f.id === family);
+    if (!known && !profile.match) {
+      throw new ProfileError(`no vendor family "${family}" in amr's registry (${families().map((f) => f.id).join(', ')}); use one of those folders, or give the profile a match section`);
+    }
+    if (profile.name !== family) throw new ProfileError(`name: "${profile.name}" must be the folder's name, "${family}" (one SNMP profile a family)`);
+    if (known) {
+      profile.family = family;
+      profile.vendor ??= known.vendor;
+    }
+  }
   profile.origin = file;
   return profile;
 }
 
 function loadDir(dir: string, into: Map<string, Profile>, opts: LoadOptions, cache?: string): void {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) return;
-  const files = readdirSync(dir).filter((f) => PROFILE_FILE.test(f)).sort();
+  const files = profileFiles(dir);
   const compiled = cache ? readCache(cache, dir, files) : null;
-  for (const name of files) {
-    const file = join(dir, name);
-    if (!statSync(file).isFile()) continue;
+  for (const { rel, family } of files) {
+    const file = join(dir, rel);
     try {
-      const profile = compiled?.has(name) ? checked(compiled.get(name), file, false) : loadProfileFile(file);
+      const profile = compiled?.has(rel) ? checked(compiled.get(rel), file, false, family) : loadProfileFile(file, family);
       into.set(profile.name, profile); // later folder wins: dealer overrides built-in
     } catch (e) {
       const message = e instanceof ProfileError ? e.message : (e as Error).message;
@@ -69,11 +101,11 @@ function loadDir(dir: string, into: Map<string, Profile>, opts: LoadOptions, cac
   }
 }
 
-/** The compiled built-ins by file name, if the cache is newer than every file in `dir`. */
-function readCache(cache: string, dir: string, files: string[]): Map<string, unknown> | null {
+/** The compiled built-ins by relative path, if the cache is newer than every file in `dir`. */
+function readCache(cache: string, dir: string, files: ProfileFileRef[]): Map<string, unknown> | null {
   try {
     const built = statSync(cache).mtimeMs;
-    if (files.some((f) => statSync(join(dir, f)).mtimeMs > built)) return null;
+    if (files.some((f) => statSync(join(dir, f.rel)).mtimeMs > built)) return null;
     return new Map(Object.entries(JSON.parse(readFileSync(cache, 'utf8')) as Record<string, unknown>));
   } catch {
     return null; // no cache (running from src/, or not built yet): parse the files

@@ -4,7 +4,7 @@ import type { Profile } from './types.js';
 export function profileRequests(profile: Profile): { walk: string[]; get: string[] } {
   const walk = new Set<string>();
   const get = new Set<string>();
-  if (profile.match.oid) get.add(profile.match.oid);
+  if (profile.match?.oid) get.add(profile.match.oid);
   for (const specs of Object.values(profile.identity ?? {})) {
     for (const s of specs ?? []) if (s.oid) get.add(s.oid);
   }

@@ -1,5 +1,5 @@
 /**
- * profiles/profile.schema.json, the one description of the profile format that editors
+ * registry/profile.schema.json, the one description of the profile format that editors
  * (yaml-language-server) and amr both use, checked with ajv. validate.ts keeps what a
  * schema cannot say: regular expressions compile, derive expressions parse.
  * ajv is loaded lazily: a run that uses the compiled built-ins never needs it.
@@ -9,9 +9,9 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 
-export const PROFILE_SCHEMA_FILE = fileURLToPath(new URL('../../profiles/profile.schema.json', import.meta.url));
-/** The web-page profiles' format (profiles/web/*.json). */
-export const WEB_SCHEMA_FILE = fileURLToPath(new URL('../../profiles/web.schema.json', import.meta.url));
+export const PROFILE_SCHEMA_FILE = fileURLToPath(new URL('../../registry/profile.schema.json', import.meta.url));
+/** The web-page profiles' format (registry/<family>/web.json). */
+export const WEB_SCHEMA_FILE = fileURLToPath(new URL('../../registry/web.schema.json', import.meta.url));
 
 const validators = new Map<string, ValidateFunction>();
 

@@ -1,6 +1,8 @@
 /**
  * A vendor profile: data (YAML) that tells the generic engine how to read a vendor's
- * private MIB. Format documented in docs/profiles.md; built-ins live in profiles/*.yaml.
+ * private MIB. Format documented in docs/profiles.md; built-ins live in registry/<family>/snmp.yaml.
+ * The format's one description is registry/profile.schema.json; test/registry/types.test.ts
+ * checks that these types and the schema name the same keys.
  */
 import type { CounterKey, CounterUnit, SupplyState } from '../reading/types.js';
 
@@ -93,7 +95,8 @@ export interface Profile {
   sources?: string[];
   /** Breaks ties between profiles matching at the same strength; default 0. */
   priority?: number;
-  match: ProfileMatch;
+  /** Own match rules; absent for a profile in a family folder, which its family's vendor.json matches. */
+  match?: ProfileMatch;
   identity?: Partial<Record<IdentityField, ValueSpec[]>>;
   /** Replace identity values the Printer-MIB already gave; default false (fill gaps only). */
   identityOverride?: IdentityField[];
@@ -101,6 +104,8 @@ export interface Profile {
   /** key -> "a + b - c" over counter keys, computed only when the key is still missing. */
   derive?: Record<string, string>;
   supplies?: SupplyRule[];
-  /** Where this profile was loaded from ("builtin" or a file path). */
+  /** Where this profile was loaded from ("builtin" or a file path). Set by the loader. */
   origin?: string;
+  /** The registry family whose folder holds this profile. Set by the loader. */
+  family?: string;
 }

@@ -170,8 +170,8 @@ function supplyRule(v: unknown, where: string): SupplyRule {
  * The hand checks run first (their messages name the fix); the schema then refuses what they
  * let through, such as an unknown key inside a counter, supply rule or table.
  */
-export function validateProfile(raw: unknown, opts: { schema?: boolean } = {}): Profile {
-  const p = checkProfile(raw);
+export function validateProfile(raw: unknown, opts: { schema?: boolean; family?: string } = {}): Profile {
+  const p = checkProfile(raw, opts.family !== undefined);
   if (opts.schema !== false) {
     const problem = schemaProblem(raw);
     if (problem) throw new ProfileError(problem);
@@ -179,13 +179,14 @@ export function validateProfile(raw: unknown, opts: { schema?: boolean } = {}): 
   return p;
 }
 
-function checkProfile(raw: unknown): Profile {
+/** `inFamily`: the file is in a vendor family's folder, whose vendor.json matches it; a match section is then optional. */
+function checkProfile(raw: unknown, inFamily: boolean): Profile {
   if (!isObj(raw)) throw new ProfileError('expected a map with name, match and counters');
   for (const k of Object.keys(raw)) if (!TOP_KEYS.has(k)) throw new ProfileError(`unknown key "${k}"`);
   if (typeof raw.name !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/i.test(raw.name)) {
     throw new ProfileError('name: required, letters, digits, ".", "_" or "-"');
   }
-  const p: Profile = { name: raw.name, match: {} };
+  const p: Profile = { name: raw.name };
   if (typeof raw.vendor === 'string') p.vendor = raw.vendor;
   if (typeof raw.description === 'string') p.description = raw.description;
   if (raw.sources !== undefined) p.sources = strings(raw.sources, 'sources');
@@ -193,14 +194,20 @@ function checkProfile(raw: unknown): Profile {
     if (typeof raw.priority !== 'number') throw new ProfileError('priority: expected a number');
     p.priority = raw.priority;
   }
-  if (!isObj(raw.match)) throw new ProfileError('match: required (sysObjectID, enterprise, sysDescr or oid)');
-  const m = raw.match;
-  if (m.sysObjectID !== undefined) p.match.sysObjectID = list(m.sysObjectID, 'match.sysObjectID', oid);
-  if (m.enterprise !== undefined) p.match.enterprise = numbers(m.enterprise, 'match.enterprise');
-  if (m.sysDescr !== undefined) p.match.sysDescr = regex(m.sysDescr, 'match.sysDescr');
-  if (m.oid !== undefined) p.match.oid = oid(m.oid, 'match.oid');
-  if (!p.match.sysObjectID && !p.match.enterprise && !p.match.sysDescr && !p.match.oid) {
-    throw new ProfileError('match: give at least one of sysObjectID, enterprise, sysDescr, oid');
+  if (raw.match === undefined && inFamily) {
+    // matched by its family's vendor.json
+  } else {
+    if (!isObj(raw.match)) throw new ProfileError('match: required (sysObjectID, enterprise, sysDescr or oid), or put the file in a vendor family\'s folder (profiles/<family>/snmp.yaml)');
+    const m = raw.match;
+    const match: NonNullable<Profile['match']> = {};
+    if (m.sysObjectID !== undefined) match.sysObjectID = list(m.sysObjectID, 'match.sysObjectID', oid);
+    if (m.enterprise !== undefined) match.enterprise = numbers(m.enterprise, 'match.enterprise');
+    if (m.sysDescr !== undefined) match.sysDescr = regex(m.sysDescr, 'match.sysDescr');
+    if (m.oid !== undefined) match.oid = oid(m.oid, 'match.oid');
+    if (!match.sysObjectID && !match.enterprise && !match.sysDescr && !match.oid) {
+      throw new ProfileError('match: give at least one of sysObjectID, enterprise, sysDescr, oid');
+    }
+    p.match = match;
   }
   if (raw.identity !== undefined) {
     if (!isObj(raw.identity)) throw new ProfileError('identity: expected serial/model/firmware');

@@ -1,8 +1,8 @@
 /**
  * Vendor and model of a device for the Reading. Vendor knowledge lives in the
- * vendor table (src/vendors/vendors.json); this only decides which clue a value came from.
+ * vendor registry (registry/<family>/vendor.json); this only decides which clue a value came from.
  */
-import { identifyVendor } from '../vendors/identify.js';
+import { recognizeVendor } from '../registry/recognize.js';
 
 export interface DeviceClues {
   sysObjectID: string | null;
@@ -18,7 +18,7 @@ export interface DeviceIdentity {
 }
 
 export function vendorAndModel(clues: DeviceClues): DeviceIdentity {
-  const match = identifyVendor(clues);
+  const match = recognizeVendor(clues);
   const model = match?.model ?? clues.hrDeviceDescr ?? null;
   const modelFrom = model === null ? null
     : clues.hrDeviceDescr && clues.hrDeviceDescr.includes(model) ? 'hrDeviceDescr' : 'sysDescr';

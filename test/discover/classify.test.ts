@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/discover/classify.js';
 import { gatherFacts, recordingOps } from '../../src/discover/facts.js';
 import { loadProfiles } from '../../src/profiles/load.js';
-import { identifyVendor } from '../../src/vendors/identify.js';
+import { recognizeVendor } from '../../src/registry/recognize.js';
 import { FIXTURES, recording, recordingNames } from './helpers.js';
 
 const profiles = loadProfiles();
@@ -112,21 +112,21 @@ describe('classification of every shared recording', () => {
   });
 });
 
-describe('identifyVendor', () => {
+describe('recognizeVendor', () => {
   it('lets the name in sysDescr beat the OID tree it sits under', () => {
-    expect(identifyVendor({ sysObjectID: '1.3.6.1.4.1.641.2.1', sysDescr: 'TOSHIBA e-STUDIO305CS version x' })).toMatchObject({ vendor: 'Toshiba', kind: 'mfp' });
-    expect(identifyVendor({ sysObjectID: '1.3.6.1.4.1.1347.41', sysDescr: 'UTAX P-4020DN' })).toMatchObject({ vendor: 'Kyocera', brand: 'Utax' });
-    expect(identifyVendor({ sysObjectID: '1.3.6.1.4.1.1347.41', sysDescr: 'TA Triumph-Adler P-3521 MFP' })).toMatchObject({ vendor: 'Kyocera', brand: 'TA Triumph-Adler' });
-    expect(identifyVendor({ sysObjectID: '1.3.6.1.4.1.367.1.1', sysDescr: 'SAVIN MP C3004 1.0 / SAVIN Network Printer' })).toMatchObject({ vendor: 'Ricoh', brand: 'Savin', model: 'MP C3004' });
-    expect(identifyVendor({ sysObjectID: '1.3.6.1.4.1.367.1.1', sysDescr: 'GESTETNER MP 2014 1.0 / x' })).toMatchObject({ brand: 'Gestetner' });
+    expect(recognizeVendor({ sysObjectID: '1.3.6.1.4.1.641.2.1', sysDescr: 'TOSHIBA e-STUDIO305CS version x' })).toMatchObject({ vendor: 'Toshiba', kind: 'mfp' });
+    expect(recognizeVendor({ sysObjectID: '1.3.6.1.4.1.1347.41', sysDescr: 'UTAX P-4020DN' })).toMatchObject({ vendor: 'Kyocera', brand: 'Utax' });
+    expect(recognizeVendor({ sysObjectID: '1.3.6.1.4.1.1347.41', sysDescr: 'TA Triumph-Adler P-3521 MFP' })).toMatchObject({ vendor: 'Kyocera', brand: 'TA Triumph-Adler' });
+    expect(recognizeVendor({ sysObjectID: '1.3.6.1.4.1.367.1.1', sysDescr: 'SAVIN MP C3004 1.0 / SAVIN Network Printer' })).toMatchObject({ vendor: 'Ricoh', brand: 'Savin', model: 'MP C3004' });
+    expect(recognizeVendor({ sysObjectID: '1.3.6.1.4.1.367.1.1', sysDescr: 'GESTETNER MP 2014 1.0 / x' })).toMatchObject({ brand: 'Gestetner' });
   });
 
   it('knows Lexmark, Pantum and network gear', () => {
-    expect(identifyVendor({ sysObjectID: '1.3.6.1.4.1.641.2.1.2.1.1', sysDescr: 'Lexmark MX611de version LW60 kernel' })).toMatchObject({ vendor: 'Lexmark', model: 'MX611de', kind: 'mfp' });
-    expect(identifyVendor({ sysObjectID: '1.3.6.1.4.1.40093.1.1', sysDescr: 'Pantum P3300DN' })).toMatchObject({ vendor: 'Pantum', model: 'P3300DN', kind: 'printer' });
-    expect(identifyVendor({ sysObjectID: '1.3.6.1.4.1.9.1.1208', sysDescr: 'Cisco IOS Software' })).toMatchObject({ vendor: 'Cisco', kind: 'network' });
-    expect(identifyVendor({ sysObjectID: '1.3.6.1.4.1.11.2.3.7.11.160', sysDescr: 'ProCurve J9280A Switch 2510G-48' })).toMatchObject({ vendor: 'HP', kind: 'network' });
-    expect(identifyVendor({ sysObjectID: '1.3.6.1.4.1.99999.1', sysDescr: 'Something' })).toBeNull();
+    expect(recognizeVendor({ sysObjectID: '1.3.6.1.4.1.641.2.1.2.1.1', sysDescr: 'Lexmark MX611de version LW60 kernel' })).toMatchObject({ vendor: 'Lexmark', model: 'MX611de', kind: 'mfp' });
+    expect(recognizeVendor({ sysObjectID: '1.3.6.1.4.1.40093.1.1', sysDescr: 'Pantum P3300DN' })).toMatchObject({ vendor: 'Pantum', model: 'P3300DN', kind: 'printer' });
+    expect(recognizeVendor({ sysObjectID: '1.3.6.1.4.1.9.1.1208', sysDescr: 'Cisco IOS Software' })).toMatchObject({ vendor: 'Cisco', kind: 'network' });
+    expect(recognizeVendor({ sysObjectID: '1.3.6.1.4.1.11.2.3.7.11.160', sysDescr: 'ProCurve J9280A Switch 2510G-48' })).toMatchObject({ vendor: 'HP', kind: 'network' });
+    expect(recognizeVendor({ sysObjectID: '1.3.6.1.4.1.99999.1', sysDescr: 'Something' })).toBeNull();
   });
 });
 

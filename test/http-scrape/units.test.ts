@@ -42,7 +42,7 @@ describe('JavaScript-object pages', () => {
 describe('profiles', () => {
   it('all shipped profiles load and every covered vendor has one', () => {
     const list = loadWebProfiles();
-    expect(list.map((p) => p.vendor).sort()).toEqual(['Brother', 'Canon', 'Epson', 'HP', 'Kyocera', 'Lexmark', 'Ricoh', 'Samsung', 'Xerox']);
+    expect(list.map((p) => p.family).sort()).toEqual(['brother', 'canon', 'epson', 'hp', 'kyocera', 'lexmark', 'ricoh', 'samsung', 'xerox']);
   });
   it('a broken profile is reported by file and field', () => {
     const base = { name: 'x', vendor: 'X', onByDefault: true, why: '', source: '' };

@@ -1,4 +1,4 @@
-/** profiles/profile.schema.json: built-ins validate, it agrees with the engine, a broken profile is one line with its place. */
+/** registry/profile.schema.json: built-ins validate, it agrees with the engine, a broken profile is one line with its place. */
 import { afterAll, describe, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { BUILTIN_PROFILE_DIR, loadProfiles, PROFILE_FILE } from '../../src/profiles/load.js';
+import { BUILTIN_PROFILE_DIR, loadProfiles, profileFiles } from '../../src/profiles/load.js';
 import { PROFILE_SCHEMA_FILE, WEB_SCHEMA_FILE, yamlPath } from '../../src/profiles/schema.js';
-import { parseProfile, PROFILE_DIR as WEB_DIR } from '../../src/http-scrape/profiles.js';
+import { parseProfile, PROFILE_DIR as WEB_DIR, WEB_PROFILE_FILE } from '../../src/http-scrape/profiles.js';
+import { familyDirs } from '../../src/registry/families.js';
 import { validateProfile } from '../../src/profiles/validate.js';
 import { COUNTER_KEYS } from '../../src/reading/types.js';
 import { UserError } from '../../src/errors.js';
@@ -32,9 +33,9 @@ const base = 'name: acme\nmatch: { enterprise: [99999] }\n';
 describe('profile.schema.json', () => {
   test('every built-in profile validates against it (a fresh ajv, draft-07)', () => {
     const check = new Ajv({ strictRequired: false, allowUnionTypes: true }).compile(schema);
-    const files = readdirSync(BUILTIN_PROFILE_DIR).filter((f) => PROFILE_FILE.test(f));
+    const files = profileFiles(BUILTIN_PROFILE_DIR).map((f) => f.rel);
     expect(files.length).toBeGreaterThan(15);
-    expect(files).not.toContain('profile.schema.json');
+    expect(files.every((f) => /^[a-z-]+\/snmp\.yaml$/.test(f))).toBe(true);
     for (const f of files) {
       const ok = check(parse(readFileSync(join(BUILTIN_PROFILE_DIR, f), 'utf8')));
       expect({ f, errors: check.errors ?? null }).toEqual({ f, errors: null });
@@ -74,7 +75,7 @@ describe('profile.schema.json', () => {
 describe('web.schema.json', () => {
   test('every web-page profile validates against it (a fresh ajv)', () => {
     const check = new Ajv({ strictRequired: false, allowUnionTypes: true }).compile(JSON.parse(readFileSync(WEB_SCHEMA_FILE, 'utf8')));
-    const files = readdirSync(WEB_DIR).filter((f) => f.endsWith('.json'));
+    const files = familyDirs(WEB_DIR).flatMap((d) => readdirSync(join(WEB_DIR, d)).filter((f) => WEB_PROFILE_FILE.test(f)).map((f) => join(d, f)));
     expect(files.length).toBeGreaterThan(5);
     for (const f of files) {
       check(JSON.parse(readFileSync(join(WEB_DIR, f), 'utf8')));
