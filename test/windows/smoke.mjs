@@ -4,7 +4,7 @@
 // (collector/ package, SQLite, HTTP on 127.0.0.1). Each step prints one line; any
 // failure stops with exit 1. The exe's stdout goes to files: under Wine a pipe gives EBADF.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,9 @@ const BASE = '127.0.41';
 const PRINTERS = ['brother', 'canonprinter_lbp', 'epson', 'jetdirect'];
 
 const work = mkdtempSync(join(tmpdir(), 'amr-windows-'));
+// snmpsimd drops to nobody when started as root: it must pass through this folder (0711:
+// it can reach its own subfolder, nobody can list what is here).
+chmodSync(work, 0o711);
 const prefix = join(work, 'prefix');
 const env = { ...process.env, WINEPREFIX: prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=', NO_COLOR: '1' };
 delete env.AMR_CONFIG; delete env.AMR_DATA_DIR;
@@ -175,7 +178,11 @@ async function main() {
   const retried = async (args) => {
     const first = await installed(args, { timeout: 60_000 });
     if (first.code !== 128) return first;
-    console.log(`# amr.exe ${args[0]} hung under Wine; trying again`);
+    // Killing the wine launcher leaves the Windows processes (amr.exe, schtasks.exe) in the
+    // wineserver, where a second try waits on them: end the prefix's processes first.
+    console.log(`# amr.exe ${args[0]} hung under Wine; ending the prefix's processes (wineserver -k) and trying again`);
+    await run('wineserver', ['-k'], { name: 'wineserver', timeout: 30_000 });
+    await run('wineserver', ['-w'], { name: 'wineserver', timeout: 30_000 });
     return installed(args, { timeout: 60_000 });
   };
   r = await retried(['install-task', '--config', `${cfgDir}\\config.ini`, '--name', 'amr-smoke']);
