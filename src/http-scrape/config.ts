@@ -11,5 +11,6 @@ export function webOptionsFor(config: Config, host: string): ScrapeOptions {
     maxBytes: config.web.max_kb * 1024,
     user: config.web.user,
     password: config.web.password,
+    dataDir: config.agent.data_dir ?? null,
   };
 }

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import { cleanText, familyByName, familyDirs, matchFamilies, profileFamily, REGISTRY_DIR } from '../registry/families.js';
+import { cleanText, families, familyById, familyByName, familyDirs, matchFamilies, profileFamily, REGISTRY_DIR } from '../registry/families.js';
 import { schemaProblem, WEB_SCHEMA_FILE } from '../profiles/schema.js';
 import { regex } from '../profiles/values.js';
 import { COUNTER_KEYS, type Reading } from '../reading/types.js';
@@ -84,20 +84,40 @@ export function parseProfile(text: string, file: string, family?: string): WebPr
   return family === undefined ? { ...o, file } : { ...o, family, file };
 }
 
-let cache: WebProfile[] | null = null;
+const cache = new Map<string, WebProfile[]>();
 
-/** The web profiles in `dir`: each family folder's web*.json, and files of their own (*.json naming a vendor) at the top. */
-export function loadWebProfiles(dir: string = PROFILE_DIR): WebProfile[] {
-  if (dir === PROFILE_DIR && cache) return cache;
+/** The web profiles of one folder: each family folder's web*.json, and files of their own (*.json naming a vendor) at the top. */
+function loadFolder(dir: string, topFiles: boolean): WebProfile[] {
   const list: WebProfile[] = [];
-  const own = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json') && statSync(join(dir, f)).isFile()).sort() : [];
-  for (const f of own) list.push(parseProfile(readFileSync(join(dir, f), 'utf8'), f));
-  for (const family of familyDirs(dir)) {
-    for (const f of readdirSync(join(dir, family)).filter((n) => WEB_PROFILE_FILE.test(n)).sort()) {
-      list.push(parseProfile(readFileSync(join(dir, family, f), 'utf8'), `${family}/${f}`, family));
+  if (!existsSync(dir)) return list;
+  if (topFiles) {
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.json') && !n.endsWith('.schema.json') && statSync(join(dir, n)).isFile()).sort()) {
+      list.push(parseProfile(readFileSync(join(dir, f), 'utf8'), join(dir, f)));
     }
   }
-  if (dir === PROFILE_DIR) cache = list;
+  for (const family of familyDirs(dir)) {
+    for (const f of readdirSync(join(dir, family)).filter((n) => WEB_PROFILE_FILE.test(n)).sort()) {
+      const file = join(dir, family, f);
+      if (!topFiles && !familyById(family)) fail(file, `no vendor family "${family}" in amr's registry; use one of its folders (${families().map((x) => x.id).join(', ')})`);
+      list.push(parseProfile(readFileSync(file, 'utf8'), file, family));
+    }
+  }
+  return list;
+}
+
+/**
+ * The built-in web profiles in `dir`, then the dealer's in <dataDir>/profiles/<family>/web.json
+ * (the same shape as the registry's); a dealer profile replaces a built-in of the same name.
+ */
+export function loadWebProfiles(dir: string = PROFILE_DIR, dataDir?: string | null): WebProfile[] {
+  const key = `${dir}\0${dataDir ?? ''}`;
+  const hit = dir === PROFILE_DIR ? cache.get(key) : undefined;
+  if (hit) return hit;
+  const byName = new Map<string, WebProfile>();
+  for (const p of loadFolder(dir, true)) byName.set(p.name, p);
+  if (dataDir) for (const p of loadFolder(join(dataDir, 'profiles'), false)) byName.set(p.name, p);
+  const list = [...byName.values()];
+  if (dir === PROFILE_DIR) cache.set(key, list);
   return list;
 }
 

@@ -38,7 +38,7 @@ function pageHeaders(p: PageSpec, base: string): Record<string, string> | undefi
 }
 
 export async function scrapeDevice(reading: Reading, o: ScrapeOptions): Promise<WebResult> {
-  const profiles = o.profiles ?? loadWebProfiles();
+  const profiles = o.profiles ?? loadWebProfiles(undefined, o.dataDir);
   const profile = matchWebProfile(reading, profiles);
   const result: WebResult = { host: reading.host, profile: profile?.name ?? null, values: [], notes: [], pages: [] };
   if (!webWanted(profile, o)) return result;

@@ -117,4 +117,6 @@ export interface ScrapeOptions {
   maxRedirects?: number;
   /** Profiles to use instead of the shipped ones (tests). */
   profiles?: WebProfile[];
+  /** Data folder whose profiles/<family>/web.json add to or replace the built-in web profiles. */
+  dataDir?: string | null;
 }

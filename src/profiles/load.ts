@@ -112,9 +112,37 @@ function readCache(cache: string, dir: string, files: ProfileFileRef[]): Map<str
   }
 }
 
+/**
+ * `extends: NAME`: the named profile's counters, derive and supplies follow the profile's own
+ * (its own entries come first, so they win). One level: the named profile must not extend.
+ */
+function resolveExtends(byName: Map<string, Profile>, opts: LoadOptions): void {
+  for (const [name, p] of byName) {
+    if (!p.extends) continue;
+    const base = byName.get(p.extends);
+    const problem = !base ? `extends: no profile named "${p.extends}" (amr profile list shows them)`
+      : base.extends ? `extends: "${p.extends}" itself extends "${base.extends}"; name the profile it extends instead`
+      : base === p ? 'extends: a profile cannot extend itself' : null;
+    if (problem) {
+      if (opts.onError) { opts.onError(p.origin ?? name, problem); byName.delete(name); continue; }
+      throw new UserError(`profile ${p.origin ?? name}: ${problem}; fix or remove the file`);
+    }
+    const counters = [...(p.counters ?? []), ...(base!.counters ?? [])];
+    const supplies = [...(p.supplies ?? []), ...(base!.supplies ?? [])];
+    const derive = { ...(base!.derive ?? {}), ...(p.derive ?? {}) };
+    byName.set(name, {
+      ...p,
+      ...(counters.length ? { counters } : {}),
+      ...(supplies.length ? { supplies } : {}),
+      ...(Object.keys(derive).length ? { derive } : {}),
+    });
+  }
+}
+
 export function loadProfiles(opts: LoadOptions = {}): Profile[] {
   const byName = new Map<string, Profile>();
   loadDir(opts.builtinDir ?? BUILTIN_PROFILE_DIR, byName, opts, opts.builtinCache ?? (opts.builtinDir ? undefined : BUILTIN_PROFILE_CACHE));
   if (opts.dataDir) loadDir(join(opts.dataDir, 'profiles'), byName, opts);
+  resolveExtends(byName, opts);
   return [...byName.values()];
 }

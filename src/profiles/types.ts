@@ -22,6 +22,8 @@ export interface ValueSpec {
   oid?: string;
   /** Read the sysDescr instead of an OID. */
   sysDescr?: boolean;
+  /** Read the IEEE 1284 device ID (src/profiles/values.ts DEVICE_ID); the loader sets `oid` to it. */
+  deviceId?: boolean;
   /** IEEE 1284 device ID field to pick from the string (e.g. MDL, MODEL). */
   field?: string;
   /** Regular expression; capture group 1 (or the whole match) is the value. */
@@ -97,6 +99,12 @@ export interface Profile {
   priority?: number;
   /** Own match rules; absent for a profile in a family folder, which its family's vendor.json matches. */
   match?: ProfileMatch;
+  /**
+   * Name of a profile whose counters, derive and supplies this one also uses, after its own
+   * (OEM devices that implement another maker's MIB: Fuji Xerox answers Xerox's counter table).
+   * Identity is not inherited. Resolved by the loader.
+   */
+  extends?: string;
   identity?: Partial<Record<IdentityField, ValueSpec[]>>;
   /** Replace identity values the Printer-MIB already gave; default false (fill gaps only). */
   identityOverride?: IdentityField[];

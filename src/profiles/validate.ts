@@ -4,13 +4,14 @@
  */
 import { COUNTER_KEYS } from '../reading/types.js';
 import { schemaProblem } from './schema.js';
+import { DEVICE_ID } from './values.js';
 import type { CounterSpec, Profile, SupplyRule, TableCounter, ValueSpec } from './types.js';
 
 const UNITS = ['impressions', 'sheets', 'pages', 'scans', 'other'];
 const STATES = ['ok', 'low', 'empty', 'almostFull', 'full', 'someRemaining', 'unknown', 'unrestricted'];
 const IDENTITY = ['serial', 'model', 'firmware'];
 const OID_RE = /^\d+(\.\d+)+$/;
-const TOP_KEYS = new Set(['name', 'vendor', 'description', 'sources', 'priority', 'match', 'identity',
+const TOP_KEYS = new Set(['name', 'vendor', 'description', 'sources', 'priority', 'match', 'extends', 'identity',
   'identityOverride', 'counters', 'derive', 'supplies']);
 
 export class ProfileError extends Error {}
@@ -69,7 +70,12 @@ function valueSpec(v: unknown, where: string): ValueSpec {
   const out: ValueSpec = {};
   if (v.oid !== undefined) out.oid = oid(v.oid, `${where}.oid`);
   if (v.sysDescr !== undefined) out.sysDescr = v.sysDescr === true;
-  if (!out.oid && !out.sysDescr) throw new ProfileError(`${where}: needs oid or sysDescr: true`);
+  if (v.deviceId === true) {
+    if (out.oid && out.oid !== DEVICE_ID) throw new ProfileError(`${where}: give oid or deviceId: true, not both`);
+    out.deviceId = true;
+    out.oid = DEVICE_ID;
+  }
+  if (!out.oid && !out.sysDescr) throw new ProfileError(`${where}: needs oid, sysDescr: true or deviceId: true`);
   if (v.field !== undefined) out.field = strings(v.field, `${where}.field`)[0];
   if (v.pattern !== undefined) out.pattern = regex(v.pattern, `${where}.pattern`);
   return out;
@@ -208,6 +214,10 @@ function checkProfile(raw: unknown, inFamily: boolean): Profile {
       throw new ProfileError('match: give at least one of sysObjectID, enterprise, sysDescr, oid');
     }
     p.match = match;
+  }
+  if (raw.extends !== undefined) {
+    if (typeof raw.extends !== 'string' || raw.extends === '') throw new ProfileError('extends: expected the name of another profile');
+    p.extends = raw.extends;
   }
   if (raw.identity !== undefined) {
     if (!isObj(raw.identity)) throw new ProfileError('identity: expected serial/model/firmware');

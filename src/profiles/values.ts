@@ -3,6 +3,13 @@ import type { Varbind } from '../snmp/types.js';
 
 export const SYS_DESCR = '1.3.6.1.2.1.1.1.0';
 export const SYS_OBJECT_ID = '1.3.6.1.2.1.1.2.0';
+/**
+ * The IEEE 1284 device ID string (MFG:...;MDL:...;), at HP's gdStatusId: JetDirect's object,
+ * answered by other makers' printers too (OKI). A profile reads it with `deviceId: true`, so
+ * the OID is written once. Source: GLPI-Agent MibSupport/HPNetPeripheral.pm; LibreNMS
+ * tests/snmpsim/jetdirect.snmprec and okilan_9450g.
+ */
+export const DEVICE_ID = '1.3.6.1.4.1.11.2.3.9.1.1.7.0';
 
 const compiled = new Map<string, RegExp>();
 

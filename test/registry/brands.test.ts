@@ -6,7 +6,8 @@
  * test/fixtures/devices (detect/lanier, detect/nrg, detect/developprinter) and of the
  * brands' own naming (Savin MP C3003: a Ricoh MP C3003 sold as Savin).
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amr } from '../helpers/cli.js';
@@ -82,5 +83,22 @@ describe('amr read of a Savin MP C3003 reads Ricoh Web Image Monitor', () => {
     expect(one.profile).toBe('ricoh');
     expect(one.sources['counters.copyMono']).toMatch(/^web:http:\/\/127\.0\.39\.1\/web\/guest\/en\/websys\/status\/getUnificationCounter\.cgi/);
     expect(server.requests.map((q) => q.method)).toEqual(['GET']);
+  });
+
+  it('a dealer\'s broken Ricoh web profile stops amr read with one line naming the file and the place, exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'amr-brands-'));
+    try {
+      mkdirSync(join(dir, 'profiles', 'ricoh'), { recursive: true });
+      const file = join(dir, 'profiles', 'ricoh', 'web.json');
+      writeFileSync(file, JSON.stringify({ name: 'ricoh-web-image-monitor', onByDefault: true, pages: [{ path: '/a', format: 'html', values: [{ counter: 'copy', selector: 'td', unitt: 'sheets' }] }] }));
+      writeFileSync(join(dir, 'config.ini'), `[agent]\ncustomer = X\ndata_dir = ${dir}\n`);
+      const r = await amr(['read', HOST, '--port', String(PORT), '--config', join(dir, 'config.ini')]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(`web profile ${file}: pages[0].values[0]: unknown key "unitt"`);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
