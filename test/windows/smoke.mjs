@@ -200,7 +200,7 @@ async function main() {
     'COMMUNITIES=public', `TARGETS=${BASE}.1-${BASE}.20`], { timeout: 300_000 });
   const programs = join(prefix, 'drive_c', 'Program Files', 'amr');
   const config = drive('C:\\DriverPrinter\\config.ini');
-  ok(r.code === 0 && existsSync(join(programs, 'amr.exe')) && existsSync(join(programs, 'profiles')),
+  ok(r.code === 0 && existsSync(join(programs, 'amr.exe')) && existsSync(join(programs, 'registry', 'ricoh', 'vendor.json')),
     'msiexec /i amr.msi /qn installs the programs to %ProgramFiles%\\amr', `${r.code} ${r.stderr}`);
   const cfg = existsSync(config) ? readFileSync(config, 'utf8') : '';
   ok(cfg.includes('customer = WIN-0002') && cfg.includes(`agent_key = ${e2.key}`) && cfg.includes(`targets = ${BASE}.1-${BASE}.20`),
