@@ -25,17 +25,17 @@ export function seedStatements({ devices, agents, customers, rawDays, dailyDays,
     ['customers', `INSERT INTO customers (code, created_at) SELECT 'C-' || lpad(c::text, 4, '0'), ${iso(`${N} - interval '400 days'`)} FROM generate_series(1, ${customers}) c`],
     ['agents', `INSERT INTO agents (agent_id, customer, agent_key, created_at, revoked, last_heard_at, agent_version)
       SELECT ${agentId('a')}, ${cust('a')}, md5(a::text), ${iso(`${N} - interval '400 days'`)}, 0, ${iso(`${N} - (a % 7) * interval '1 hour'`)}, '0.1.0' FROM generate_series(1, ${agents}) a`],
-    ['devices', `INSERT INTO devices (id, customer, device_key, serial, vendor, model, mac, ip, hostname, location, firmware, sys_object_id, first_seen_at, last_read_at, last_received_at, last_agent_id, device_status, printer_status, errors)
+    ['devices', `INSERT INTO devices (id, customer, device_key, serial, vendor, model, mac, ip, hostname, location, firmware, sys_object_id, first_seen_at, first_read_at, last_read_at, last_received_at, last_agent_id, device_status, printer_status, errors)
       SELECT d, ${cust(`(d - 1) / ${perAgent} + 1`)}, 'sn:hp:SN' || lpad(d::text, 7, '0'), 'SN' || lpad(d::text, 7, '0'),
         (ARRAY['HP','Kyocera','Ricoh','Canon','Brother'])[d % 5 + 1], (ARRAY['Color LaserJet Pro M479fdw','ECOSYS P3145dn','IM C3000','imageRUNNER ADVANCE C5535','HL-L8360CDW'])[d % 5 + 1],
         '00:11:22:' || lpad(to_hex(d), 6, '0'), '10.' || (d % 250) || '.' || ((d / 250) % 250) || '.1', 'npi' || d, 'Floor ' || (d % 9), '2409081', '1.3.6.1.4.1.11.2.3.9.1',
-        ${iso(`${N} - interval '400 days'`)}, ${iso(`${N} - ((d * 37) % 480) * interval '1 minute'`)}, ${iso(`${N} - ((d * 37) % 480) * interval '1 minute'`)},
+        ${iso(`${N} - interval '400 days'`)}, ${iso(`${N} - interval '400 days'`)}, ${iso(`${N} - ((d * 37) % 480) * interval '1 minute'`)}, ${iso(`${N} - ((d * 37) % 480) * interval '1 minute'`)},
         ${agentId(`(d - 1) / ${perAgent} + 1`)}, CASE WHEN d % 97 = 0 THEN 'warning' ELSE 'running' END, 'idle', CASE WHEN d % 997 = 0 THEN '["jammed"]' ELSE '[]' END
       FROM generate_series(1, ${devices}) d`],
     ['devices id', `SELECT setval(pg_get_serial_sequence('devices', 'id'), ${devices})`],
     // Latest supplies: colour devices 4 toners + waste box, mono devices toner + drum.
-    ['supplies', `INSERT INTO supplies (device_id, idx, description, type, class, color, level_percent, state, read_at)
-      SELECT d, s::text, CASE WHEN d % 3 = 0 THEN (ARRAY['Black Cartridge','Cyan Cartridge','Magenta Cartridge','Yellow Cartridge','Waste Toner Box'])[s] ELSE (ARRAY['Black Cartridge','Imaging Drum'])[s] END,
+    ['supplies', `INSERT INTO supplies (device_id, customer, idx, description, type, class, color, level_percent, state, read_at)
+      SELECT d, ${cust(`(d - 1) / ${perAgent} + 1`)}, s::text, CASE WHEN d % 3 = 0 THEN (ARRAY['Black Cartridge','Cyan Cartridge','Magenta Cartridge','Yellow Cartridge','Waste Toner Box'])[s] ELSE (ARRAY['Black Cartridge','Imaging Drum'])[s] END,
         CASE WHEN (d % 3 = 0 AND s = 5) THEN 'wasteToner' WHEN (d % 3 <> 0 AND s = 2) THEN 'opc' ELSE 'toner' END,
         CASE WHEN (d % 3 = 0 AND s = 5) THEN 'receptacle' ELSE 'consumed' END,
         CASE WHEN d % 3 = 0 THEN (ARRAY['black','cyan','magenta','yellow',NULL])[s] ELSE (ARRAY['black',NULL])[s] END,
@@ -48,6 +48,17 @@ export function seedStatements({ devices, agents, customers, rawDays, dailyDays,
       FROM supplies WHERE class = 'consumed'`],
     ['customer_supply_settings', `INSERT INTO customer_supply_settings SELECT code, 20, 21 FROM customers WHERE right(code, 1) = '7'`],
     ['supply_shipments', `INSERT INTO supply_shipments SELECT device_id, idx, read_at, 'bench' FROM supplies WHERE level_percent < 15 AND device_id % 4 = 0`],
+    // The list to ship as ingest keeps it (ship-state.ts; the same statement as migration 7).
+    ['supply_ship', `INSERT INTO supply_ship (device_id, idx, customer, due_at, sort_at, sort_level)
+      SELECT s.device_id, s.idx, d.customer,
+        CASE WHEN s.level_percent <= COALESCE(t.ship_below_percent, 15) OR s.state IN ('low', 'empty') THEN '1970-01-01T00:00:00.000Z' ELSE ${iso(`f.empty_at::timestamptz - COALESCE(t.ship_days, 14) * interval '1 day'`)} END,
+        COALESCE(f.empty_at, '~'), COALESCE(s.level_percent, -1)
+      FROM supplies s JOIN devices d ON d.id = s.device_id
+        LEFT JOIN supply_forecasts f ON f.device_id = s.device_id AND f.idx = s.idx
+        LEFT JOIN supply_shipments sh ON sh.device_id = s.device_id AND sh.idx = s.idx
+        LEFT JOIN customer_supply_settings t ON t.customer = d.customer
+      WHERE sh.device_id IS NULL AND COALESCE(s.class, '') <> 'receptacle'
+        AND (s.level_percent <= COALESCE(t.ship_below_percent, 15) OR s.state IN ('low', 'empty') OR f.empty_at IS NOT NULL)`],
     // Raw window: each agent runs 3..10 times a day (3 + agent % 8), one message per run with its 20 devices.
     ['runs', `CREATE TEMP TABLE runs AS SELECT a, k, ${N} - ${rawOf('a')} * interval '1 day' + k * (interval '1 day' / (3 + a % 8)) + (a % 60) * interval '1 minute' AS t
       FROM generate_series(1, ${agents}) a, LATERAL generate_series(0, ${rawOf('a')} * (3 + a % 8) - 1) k`],

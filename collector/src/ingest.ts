@@ -4,6 +4,7 @@ import type { ReceivedMessage as Message, ReceivedReading as WireReading, Refusa
 import { recordSupplyLevels } from './forecast/store.js';
 import { refreshShipState } from './forecast/ship-state.js';
 import { evaluateIngest, wakeIfQueued } from './notify/evaluate.js';
+import { recomputeBackwards, refreshBackwards } from './reports/backwards-state.js';
 
 export interface IngestResult {
   duplicate: boolean;
@@ -71,6 +72,15 @@ export async function ingest(db: Db, msg: Message, channel: string, receivedAt =
     for (const chunk of chunks(counterRows, 1000)) {
       await q.run(insertSql('INSERT INTO counters (reading_id, device_id, key, value, unit, read_at)', 6, chunk.length), chunk.flat());
     }
+    // Counters that went backwards: the pairs around this message's reads of each counter.
+    const spans = new Map<string, { device: number; key: string; from: string; to: string }>();
+    for (const [, device, key, , , readAt] of counterRows as [number, number, string, number, string, string][]) {
+      const k = `${device}\u0000${key}`;
+      const s = spans.get(k);
+      if (!s) spans.set(k, { device, key, from: readAt, to: readAt });
+      else { if (readAt < s.from) s.from = readAt; if (readAt > s.to) s.to = readAt; }
+    }
+    await refreshBackwards(q, [...spans.values()]);
     // Per device, only this message's newest reading can become the device's latest state.
     const newestOk = new Map<number, WireReading>();
     const newestErr = new Map<number, WireReading>();
@@ -171,6 +181,8 @@ async function mergeFallbacks(q: Queryable, msg: Message, ids: number[]): Promis
       if (from === into) continue;
       await q.run('UPDATE readings SET device_id = ? WHERE device_id = ?', [into, from]);
       await q.run('UPDATE counters SET device_id = ? WHERE device_id = ?', [into, from]);
+      await q.run('DELETE FROM counter_backwards WHERE device_id = ?', [from]);
+      await recomputeBackwards(q, [into]);
       await q.run('DELETE FROM supplies WHERE device_id = ?', [from]);
       await q.run('DELETE FROM supply_ship WHERE device_id = ?', [from]);
       await q.run('DELETE FROM alerts WHERE device_id = ?', [from]);

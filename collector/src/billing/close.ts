@@ -25,17 +25,21 @@ export async function closePeriod(db: Db, customer: string, label: string, opts:
        ON CONFLICT (customer, period) DO NOTHING RETURNING period`,
       [customer, label, rep.from, rep.to, rep.billingDay, rep.timeZone, closedAt, opts.by ?? null]);
     if (!ins) throw new BillingError(`period ${label} of ${customer} was closed meanwhile by someone else`);
-    for (const r of rep.rows) {
+    // Multi-row inserts (200 lines a statement): on PostgreSQL each statement is a round trip.
+    const lines = rep.rows.map((r) => [customer, label, r.deviceId, r.counter, r.vendor, r.model, r.serial, r.mac, r.unit, r.start.value, r.start.at, r.start.source,
+      r.end.value, r.end.at, r.end.source, r.pages, r.status, r.note]);
+    for (let i = 0; i < lines.length; i += 200) {
+      const c = lines.slice(i, i + 200);
       await q.run(
         `INSERT INTO bill_lines (customer, period, device_id, counter, vendor, model, serial, mac, unit, start_value, start_at, start_source,
-           end_value, end_at, end_source, pages, status, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [customer, label, r.deviceId, r.counter, r.vendor, r.model, r.serial, r.mac, r.unit, r.start.value, r.start.at, r.start.source,
-          r.end.value, r.end.at, r.end.source, r.pages, r.status, r.note]);
+           end_value, end_at, end_source, pages, status, note) VALUES ${c.map(() => `(${Array(18).fill('?').join(', ')})`).join(', ')}`, c.flat());
     }
-    for (const a of rep.adjustments) {
+    const adj = rep.adjustments.map((a) => [customer, label, a.forPeriod, a.deviceId, a.counter, a.billedPages, a.pagesNow, a.difference, a.included ? 1 : 0]);
+    for (let i = 0; i < adj.length; i += 200) {
+      const c = adj.slice(i, i + 200);
       await q.run(
-        `INSERT INTO bill_adjustments (customer, period, for_period, device_id, counter, billed_pages, pages_now, difference, included) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [customer, label, a.forPeriod, a.deviceId, a.counter, a.billedPages, a.pagesNow, a.difference, a.included ? 1 : 0]);
+        `INSERT INTO bill_adjustments (customer, period, for_period, device_id, counter, billed_pages, pages_now, difference, included) VALUES ${c.map(() => `(${Array(9).fill('?').join(', ')})`).join(', ')}`,
+        c.flat());
     }
   });
   return billingReport(db, customer, label, { now });

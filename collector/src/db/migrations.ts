@@ -478,6 +478,38 @@ export const MIGRATIONS: Migration[] = [
       )`,
     ],
   },
+  {
+    version: 9,
+    name: 'device models by index (the fleet page\'s model filter reads the distinct models with a loose index scan)',
+    statements: [
+      `CREATE INDEX devices_model ON devices (model)`,
+      `CREATE INDEX devices_customer_model ON devices (customer, model)`,
+    ],
+  },
+  {
+    version: 10,
+    name: 'counters that went backwards kept at ingest (counter_backwards: the report reads an index, not a window over every counter)',
+    statements: [
+      `CREATE TABLE counter_backwards (
+        device_id {{bigint}} NOT NULL,
+        key TEXT NOT NULL,
+        read_at TEXT NOT NULL,
+        reading_id {{bigint}} NOT NULL,
+        value {{bigint}} NOT NULL,
+        prev_value {{bigint}} NOT NULL,
+        prev_read_at TEXT NOT NULL,
+        PRIMARY KEY (device_id, key, read_at, reading_id)
+      )`,
+      `CREATE INDEX counter_backwards_time ON counter_backwards (read_at)`,
+      `INSERT INTO counter_backwards (device_id, key, read_at, reading_id, value, prev_value, prev_read_at)
+       SELECT device_id, key, read_at, reading_id, value, prev_value, prev_read_at FROM (
+         SELECT c.device_id, c.key, c.value, c.read_at, c.reading_id,
+           LAG(c.value) OVER (PARTITION BY c.device_id, c.key ORDER BY c.read_at, c.reading_id) AS prev_value,
+           LAG(c.read_at) OVER (PARTITION BY c.device_id, c.key ORDER BY c.read_at, c.reading_id) AS prev_read_at
+         FROM counters c) t
+       WHERE prev_value > value`,
+    ],
+  },
 ];
 
 export function render(sql: string, dialect: Db['dialect']): string {

@@ -11,14 +11,11 @@ export interface BackwardsRow {
  */
 export async function countersBackwards(db: Db, opts: { customer?: string; days?: number; now?: Date } = {}): Promise<BackwardsRow[]> {
   const since = new Date((opts.now ?? new Date()).getTime() - (opts.days ?? 92) * 86_400_000).toISOString();
+  // Kept at ingest (backwards-state.ts): the pairs of the window by the read_at index, whatever the number of reads.
   const rows = await db.all<Record<string, unknown>>(
-    `SELECT d.customer, d.id AS device_id, d.vendor, d.model, d.serial, d.mac, t.key, t.prev_value, t.prev_read_at, t.value, t.read_at FROM (
-       SELECT c.device_id, c.key, c.value, c.read_at,
-         LAG(c.value) OVER (PARTITION BY c.device_id, c.key ORDER BY c.read_at, c.reading_id) AS prev_value,
-         LAG(c.read_at) OVER (PARTITION BY c.device_id, c.key ORDER BY c.read_at, c.reading_id) AS prev_read_at
-       FROM counters c WHERE c.read_at >= ?
-     ) t JOIN devices d ON d.id = t.device_id
-     WHERE t.prev_value > t.value${opts.customer ? ' AND d.customer = ?' : ''}
+    `SELECT d.customer, d.id AS device_id, d.vendor, d.model, d.serial, d.mac, t.key, t.prev_value, t.prev_read_at, t.value, t.read_at
+     FROM counter_backwards t JOIN devices d ON d.id = t.device_id
+     WHERE t.read_at >= ?${opts.customer ? ' AND d.customer = ?' : ''}
      ORDER BY d.customer, t.read_at`,
     opts.customer ? [since, opts.customer] : [since],
   );

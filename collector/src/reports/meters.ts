@@ -34,32 +34,58 @@ export interface MeterReport {
 /** How far from an edge reads are looked for (estimates from older data mean little). */
 const LOOKAROUND_MS = 92 * 86_400_000;
 
-type EdgeRow = { device_id: number; key: string; value: number; unit: string | null; read_at: string; rn_near: number; rn_far: number };
+type Sides = Map<string, Side & { unit: string | null }>;
 
-/** For every device and counter: the nearest and farthest read on one side of `edge`. */
-async function sideReads(db: Db, edge: string, dir: 'before' | 'after', customer?: string): Promise<Map<string, Side & { unit: string | null }>> {
-  const t = Date.parse(edge);
-  const [lo, hi] = dir === 'before' ? [new Date(t - LOOKAROUND_MS).toISOString(), edge] : [edge, new Date(t + LOOKAROUND_MS).toISOString()];
-  const near = dir === 'before' ? 'DESC' : 'ASC';
-  const far = dir === 'before' ? 'ASC' : 'DESC';
-  const rows = await db.all<EdgeRow>(
-    `SELECT device_id, key, value, unit, read_at, rn_near, rn_far FROM (
-       SELECT c.device_id, c.key, c.value, c.unit, c.read_at,
-         ROW_NUMBER() OVER (PARTITION BY c.device_id, c.key ORDER BY c.read_at ${near}, c.reading_id ${near}) AS rn_near,
-         ROW_NUMBER() OVER (PARTITION BY c.device_id, c.key ORDER BY c.read_at ${far}, c.reading_id ${far}) AS rn_far
-       FROM counters c ${customer ? 'JOIN devices d ON d.id = c.device_id AND d.customer = ?' : ''}
-       WHERE c.read_at >= ? AND c.read_at <= ?
-     ) t WHERE rn_near = 1 OR rn_far = 1`,
-    customer ? [customer, lo, hi] : [lo, hi],
+/**
+ * For every device (of the customer, or every device) and counter: the nearest and the farthest read on
+ * each side of the period's two edges, within LOOKAROUND_MS. Index probes on counters_device_key_time
+ * (device, key, time): the device's counter keys by a loose index scan, then eight probes per counter
+ * (near and far, before and after, both edges), each reading one index entry, in one statement. The cost
+ * follows the number of devices, not the number of reads kept around the period (a year raw costs the same).
+ */
+async function edgeReads(db: Db, period: Period, before: Date | string, customer?: string): Promise<[Sides, Sides, Sides, Sides]> {
+  const sides: { edge: string; dir: 'before' | 'after' }[] = [
+    { edge: period.from, dir: 'before' }, { edge: period.from, dir: 'after' }, { edge: period.to, dir: 'before' }, { edge: period.to, dir: 'after' },
+  ];
+  const probes: string[] = [];
+  const params: unknown[] = [];
+  for (const { edge, dir } of sides) {
+    const t = Date.parse(edge);
+    const [lo, hi] = dir === 'before' ? [new Date(t - LOOKAROUND_MS).toISOString(), edge] : [edge, new Date(t + LOOKAROUND_MS).toISOString()];
+    for (const order of dir === 'before' ? ['DESC', 'ASC'] : ['ASC', 'DESC']) { // near, then far
+      // value|read_at|=unit of one read ('' for no unit): read_at is ISO text and value a number, so the first two '|' split it.
+      probes.push(`(SELECT c.value || '|' || c.read_at || '|' || COALESCE('=' || c.unit, '') FROM counters c
+        WHERE c.device_id = k.device_id AND c.key = k.key AND c.read_at >= ? AND c.read_at <= ? ORDER BY c.read_at ${order}, c.reading_id ${order} LIMIT 1)`);
+      params.push(lo, hi);
+    }
+  }
+  const c = customer ? ' AND d.customer = ?' : '';
+  const rows = await db.all<Record<string, unknown>>(
+    `WITH RECURSIVE k(device_id, key) AS (
+       SELECT d.id, (SELECT MIN(c.key) FROM counters c WHERE c.device_id = d.id) FROM devices d
+       WHERE d.merged_into IS NULL AND d.first_read_at IS NOT NULL AND d.first_read_at < ?${c}
+       UNION ALL
+       SELECT k.device_id, (SELECT MIN(c.key) FROM counters c WHERE c.device_id = k.device_id AND c.key > k.key) FROM k WHERE k.key IS NOT NULL
+     ) SELECT k.device_id, k.key, ${probes.map((pr, i) => `${pr} AS p${i}`).join(', ')} FROM k WHERE k.key IS NOT NULL`,
+    [typeof before === 'string' ? before : before.toISOString(), ...(customer ? [customer] : []), ...params],
   );
-  const out = new Map<string, Side & { unit: string | null }>();
+  const parse = (v: unknown): (Point & { unit: string | null }) | null => {
+    if (v === null || v === undefined) return null;
+    const text = String(v);
+    const a = text.indexOf('|');
+    const b = text.indexOf('|', a + 1);
+    const unit = text.slice(b + 1);
+    return { value: Number(text.slice(0, a)), at: Date.parse(text.slice(a + 1, b)), unit: unit === '' ? null : unit.slice(1) };
+  };
+  const out: [Sides, Sides, Sides, Sides] = [new Map(), new Map(), new Map(), new Map()];
   for (const r of rows) {
-    const k = `${r.device_id}\u0000${r.key}`;
-    const p: Point = { at: Date.parse(r.read_at), value: Number(r.value) };
-    const s = out.get(k) ?? { near: p, far: p, unit: r.unit };
-    if (Number(r.rn_near) === 1) { s.near = p; s.unit = r.unit; }
-    if (Number(r.rn_far) === 1) s.far = p;
-    out.set(k, s);
+    const k = `${Number(r.device_id)}\u0000${String(r.key)}`;
+    for (let i = 0; i < 4; i++) {
+      const near = parse(r[`p${2 * i}`]);
+      const far = parse(r[`p${2 * i + 1}`]);
+      if (!near || !far) continue;
+      out[i]!.set(k, { near: { at: near.at, value: near.value }, far: { at: far.at, value: far.value }, unit: near.unit });
+    }
   }
   return out;
 }
@@ -85,10 +111,7 @@ export async function meters(db: Db, period: Period, opts: MeterOptions = {}): P
   const fromMs = Date.parse(period.from);
   const toMs = Date.parse(period.to);
   const inPeriod = (p: Point | undefined) => (p && p.at >= fromMs && p.at < toMs ? p : null);
-  const [bs, as, be, ae] = await Promise.all([
-    sideReads(db, period.from, 'before', opts.customer), sideReads(db, period.from, 'after', opts.customer),
-    sideReads(db, period.to, 'before', opts.customer), sideReads(db, period.to, 'after', opts.customer),
-  ]);
+  const [bs, as, be, ae] = await edgeReads(db, period, period.to, opts.customer);
   const keys = new Set([...bs.keys(), ...as.keys(), ...be.keys(), ...ae.keys()]);
   // A device exists for a period once it has been read before the period ended (by the reading's own time).
   const devRows = await db.all<Record<string, unknown>>(

@@ -74,6 +74,8 @@ export async function retention(db: Db, opts: { rawDays?: number; now?: Date; dr
     if (ids.length < batch) break;
   }
   report.supplyLevels = (await db.run('DELETE FROM supply_levels WHERE read_at < ?', [cutoff])).changes;
+  // Pairs whose later read is gone go with it (the report lists pairs of reads that are kept).
+  await db.run('DELETE FROM counter_backwards WHERE read_at < ?', [cutoff]);
   // A message whose readings are all gone is no longer needed for deduplication (agents resend within days, not the window).
   report.messages = (await db.run(`DELETE FROM messages WHERE received_at < ? AND message_id NOT IN (SELECT message_id FROM readings WHERE read_at < ?)`,
     [cutoff, new Date(Date.parse(cutoff) + 2 * DAY).toISOString()])).changes;
