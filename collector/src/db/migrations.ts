@@ -510,6 +510,16 @@ export const MIGRATIONS: Migration[] = [
        WHERE prev_value > value`,
     ],
   },
+  {
+    version: 11,
+    name: 'console lists by index: notifications newest first (whole dealer, one customer, one device); devices per agent (agents page)',
+    statements: [
+      `CREATE INDEX devices_last_agent ON devices (last_agent_id)`,
+      `CREATE INDEX notify_events_opened ON notify_events (opened_at, id)`,
+      `CREATE INDEX notify_events_customer ON notify_events (customer, opened_at, id)`,
+      `CREATE INDEX notify_events_device ON notify_events (device_id, opened_at, id)`,
+    ],
+  },
 ];
 
 export function render(sql: string, dialect: Db['dialect']): string {

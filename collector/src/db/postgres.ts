@@ -30,7 +30,10 @@ function queryable(c: { query: pg.Pool['query'] }): Queryable {
 }
 
 export function openPostgres(url: string): Db {
-  const pool = new pg.Pool({ connectionString: url, max: 10, types: types as pg.CustomTypesConfig });
+  // JIT off: the console's statements are index probes over few rows, and PostgreSQL's cost estimate for a
+  // probe per device (a recursive CTE, correlated subqueries) crosses jit_above_cost, where compiling took
+  // 0.1-3 s of a 20 ms query (bench/console). An options parameter in the URL still wins.
+  const pool = new pg.Pool({ connectionString: url, max: 10, types: types as pg.CustomTypesConfig, options: '-c jit=off' });
   // An idle client losing its connection must not crash the server; the pool replaces it.
   pool.on('error', () => undefined);
   const u = new URL(url);
