@@ -6,7 +6,7 @@
  * with a bounded backoff on EPERM/EBUSY/EACCES: on Windows an antivirus or backup tool
  * holding the target open makes a rename fail for a moment.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from './errors.js';
 
@@ -50,6 +50,33 @@ export function writeAll(fd: number, buf: Buffer): void {
     const n = writeSync(fd, buf, off, buf.length - off);
     if (n <= 0) throw Object.assign(new Error(`ENOSPC: no space left on device, write returned ${n}`), { code: 'ENOSPC' });
     off += n;
+  }
+}
+
+/**
+ * Append whole lines to a log (journal, run log, amr.log): a write the disk cuts short (full
+ * disk, quota, file size limit) is taken back, so the file never ends in half a line that
+ * would swallow the next line appended after space is freed. Throws the write's error.
+ */
+export function appendWhole(path: string, text: string, mode = 0o600): void {
+  const buf = Buffer.from(text, 'utf8');
+  const fd = openSync(path, 'a', mode);
+  try {
+    const before = fstatSync(fd).size;
+    let off = 0;
+    try {
+      while (off < buf.length) {
+        const n = writeSync(fd, buf, off, buf.length - off);
+        if (n <= 0) throw Object.assign(new Error(`ENOSPC: no space left on device, write returned ${n}`), { code: 'ENOSPC' });
+        off += n;
+      }
+    } catch (e) {
+      // Only our own bytes are taken back: if another process appended meanwhile, the size tells.
+      try { if (off > 0 && fstatSync(fd).size === before + off) ftruncateSync(fd, before); } catch { /* the error below stands */ }
+      throw e;
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 

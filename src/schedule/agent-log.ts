@@ -5,9 +5,9 @@
  * characters from devices or servers made inert. A log that cannot be written
  * never fails a run: it says so once on stderr.
  */
-import { appendFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { renameRetrying } from '../durable-file.js';
+import { appendWhole, renameRetrying } from '../durable-file.js';
 import { inert } from '../inert.js';
 
 export const LOG_FILE = 'amr.log';
@@ -37,7 +37,7 @@ export function openAgentLog(dataDir: string, level: LogLevel, scrub: (t: string
     try {
       mkdirSync(dataDir, { recursive: true });
       rotate(dataDir);
-      appendFileSync(logPath(dataDir), text, { mode: 0o600 });
+      appendWhole(logPath(dataDir), text, 0o600);
     } catch (e) {
       broken = true;
       process.stderr.write(`amr: cannot write the log ${logPath(dataDir)}: ${(e as Error).message}\n`);

@@ -3,9 +3,10 @@
  * journal): what a run read, sent and delivered, and its exit status, so an unattended
  * agent's history can be read afterwards. Rotated by size; scrubbed of secrets.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { journalDir } from '../transport/journal.js';
+import { appendWhole } from '../durable-file.js';
 
 export const RUN_LOG_FILE = 'runs.jsonl';
 const MAX_BYTES = 512 * 1024;
@@ -37,7 +38,7 @@ export function appendRunRecord(dataDir: string, record: RunRecord, scrub: (t: s
   try {
     mkdirSync(dir, { recursive: true });
     if (existsSync(file) && statSync(file).size > MAX_BYTES) renameSync(file, join(dir, 'runs.1.jsonl'));
-    appendFileSync(file, scrub(JSON.stringify(record)) + '\n');
+    appendWhole(file, scrub(JSON.stringify(record)) + '\n', 0o644);
   } catch (e) {
     // The run log is an aid; it never fails a run.
     process.stderr.write(`amr: cannot write ${file}: ${(e as Error).message}\n`);

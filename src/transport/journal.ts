@@ -3,8 +3,8 @@
  * customer's IT can see exactly what the agent sent, where, through which proxy, and
  * what happened. Rotates by size; `amr monitor` reads it. Never holds a secret.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { renameRetrying } from '../durable-file.js';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendWhole, renameRetrying } from '../durable-file.js';
 import { join } from 'node:path';
 
 export type Channel = 'https' | 'http' | 'tcp' | 'udp' | 'spool';
@@ -45,7 +45,7 @@ export class Journal {
     try {
       mkdirSync(this.dir, { recursive: true });
       this.rotateIfNeeded();
-      appendFileSync(join(this.dir, JOURNAL_FILE), line);
+      appendWhole(join(this.dir, JOURNAL_FILE), line, 0o644);
     } catch (e) {
       // The journal is an aid, never a reason to lose or block a message.
       process.stderr.write(`amr: cannot write the journal in ${this.dir}: ${(e as Error).message}\n`);
