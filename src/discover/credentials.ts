@@ -1,40 +1,42 @@
 /**
- * The credentials a sweep tries, in order, built from the config: SNMPv3 users first
- * (when version is auto or 3), then each community as v2c, then as v1 (auto), or only
- * the configured version. What a found device remembers is a reference that holds no secret.
+ * The credentials a sweep tries, built from the config by the same rule `amr run` reads
+ * with (src/snmp/credentials.ts): SNMPv3 users first (when version is auto or 3), then
+ * each community as v2c, then as v1 (auto), or only the configured version. An address
+ * with its own [device.ADDRESS] community or snmpv3 user is asked with its own list
+ * instead, as `amr run` would ask it. What a found device remembers is the credential's
+ * reference, which holds no secret.
  */
 import type { Config } from '../config/types.js';
-import type { UsmUser } from '../snmp/usm.js';
+import { credentialsFor, type Credential, type CredentialRef } from '../snmp/credentials.js';
 
-export type Credential =
-  | { kind: 'community'; version: 0 | 1; community: string; index: number }
-  | { kind: 'v3'; user: UsmUser; context: string };
-
-import type { CredentialRef } from '../snmp/credentials.js';
-export type { CredentialRef } from '../snmp/credentials.js';
+export type { Credential, CredentialRef } from '../snmp/credentials.js';
 
 export function credentialRef(c: Credential): CredentialRef {
-  return c.kind === 'v3' ? { version: '3', user: c.user.name } : { version: c.version === 0 ? '1' : '2c', community: c.index };
+  if (!c.ref) throw new Error(`credential ${c.label} has no reference`);
+  return c.ref;
 }
 
-export function credentialsFromConfig(config: Pick<Config, 'snmp' | 'snmpv3'>, version: string = config.snmp.version): Credential[] {
-  const out: Credential[] = [];
-  if (version === 'auto' || version === '3') {
-    for (const u of config.snmpv3) {
-      const user: UsmUser = { name: u.user };
-      if (u.auth_key && u.auth_protocol !== 'none') {
-        user.authProtocol = u.auth_protocol;
-        user.authKey = u.auth_key;
-        if (u.priv_key && u.priv_protocol !== 'none') {
-          user.privProtocol = u.priv_protocol;
-          user.privKey = u.priv_key;
-        }
-      }
-      out.push({ kind: 'v3', user, context: u.context ?? '' });
-    }
+export interface SweepCredentials {
+  /** For every address without its own [device.ADDRESS] credentials. */
+  common: Credential[];
+  /** Addresses (dotted IPv4) with their own community or SNMPv3 user, and their whole list. */
+  own: Map<string, Credential[]>;
+}
+
+/**
+ * [device.X] sections keyed by an IPv4 address with a community or snmpv3 of their own.
+ * Sections named by host name are not looked up here: a sweep goes by address.
+ */
+export function sweepCredentials(config: Pick<Config, 'snmp' | 'snmpv3' | 'device'>, version: string = config.snmp.version): SweepCredentials {
+  const cfg = { ...config, snmp: { ...config.snmp, version: version as Config['snmp']['version'] } } as Config;
+  const own = new Map<string, Credential[]>();
+  for (const [addr, d] of Object.entries(config.device)) {
+    if (d.ignore || (!d.community && !d.snmpv3) || !isIpv4(addr)) continue;
+    own.set(addr, credentialsFor(cfg, addr));
   }
-  const communities = config.snmp.communities;
-  if (version === 'auto' || version === '2c') communities.forEach((community, index) => out.push({ kind: 'community', version: 1, community, index }));
-  if (version === 'auto' || version === '1') communities.forEach((community, index) => out.push({ kind: 'community', version: 0, community, index }));
-  return out;
+  return { common: credentialsFor(cfg), own };
+}
+
+function isIpv4(s: string): boolean {
+  return /^\d{1,3}(?:\.\d{1,3}){3}$/.test(s) && s.split('.').every((p) => Number(p) <= 255);
 }

@@ -4,8 +4,9 @@
  * a few more only if the first interface has no MAC, and one GET of the serial/model OIDs
  * of the vendor profile the device matches (registry/<family>/snmp.yaml: the same identity rules a
  * full read applies, so discovery and reading key a device by the same serial).
- * Written against two abstract operations so the same plan runs over UDP (sweep.ts)
- * and over a recording (tests, and anyone classifying offline).
+ * Written against two abstract operations so the same plan runs over a net-snmp session
+ * (responder.ts, the session layer a read uses) and over a recording (tests, and anyone
+ * classifying offline).
  */
 import { identityOids, readIdentity } from '../profiles/identity.js';
 import { selectProfile } from '../profiles/select.js';
@@ -144,6 +145,22 @@ export async function gatherFacts(ops: SnmpOps, profiles: readonly Profile[]): P
     }
   }
   return f;
+}
+
+/** The system group from a probe reply, so a device that ignores identification still has a name. */
+export function factsFromProbe(vbs: readonly Varbind[]): DeviceFacts {
+  const f: DeviceFacts = {};
+  for (const vb of vbs) {
+    if (isException(vb)) continue;
+    if (vb.oid === OID.sysDescr && Buffer.isBuffer(vb.value)) f.sysDescr = text(vb);
+    else if (vb.oid === OID.sysObjectID && vb.type === 'OID') f.sysObjectID = String(vb.value);
+    else if (vb.oid === OID.sysName && Buffer.isBuffer(vb.value)) f.sysName = text(vb);
+  }
+  return f;
+}
+
+export function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** SnmpOps over a recording (sorted varbinds): what an agent serving it would answer. */

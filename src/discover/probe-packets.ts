@@ -25,11 +25,12 @@ function idOffset(encode: (id: number) => Buffer): number {
 }
 
 export function probeTemplate(cred: Credential): ProbeTemplate {
-  if (cred.kind === 'v3') {
+  if (cred.version === '3') {
     // Engine discovery (RFC 3414 4): the same probe for every user; msgID carries the id.
     return { build: (id) => encodeDiscoveryRequest(id, id) };
   }
-  const encode = (id: number) => encodeGetRequest({ version: cred.version, community: cred.community, requestId: id, oids: PROBE_OIDS });
+  const version = cred.version === '1' ? 0 : 1;
+  const encode = (id: number) => encodeGetRequest({ version, community: cred.community, requestId: id, oids: PROBE_OIDS });
   const template = encode(0x11223344);
   const at = idOffset(encode);
   return {

@@ -8,7 +8,7 @@ import { defaultDataDir } from '../config/paths.js';
 import { errorMessage, UserError } from '../errors.js';
 import { requireWritableDir } from '../durable-file.js';
 import { loadProfiles } from '../profiles/load.js';
-import { credentialsFromConfig } from './credentials.js';
+import { sweepCredentials } from './credentials.js';
 import { ownSubnets, type InterfaceList } from './interfaces.js';
 import { inventoryPath, loadInventory, mergeInventory, saveInventory, type InventoryDevice } from './inventory.js';
 import { buildTargets, ipToInt, type Resolver } from './targets.js';
@@ -68,7 +68,7 @@ export async function runDiscover(o: DiscoverOptions): Promise<DiscoverResult> {
   const snmp = { ...cfg.snmp, communities: o.communities?.length ? [...splitTargetsKeep(o.communities)] : cfg.snmp.communities };
   const version = o.version ?? cfg.snmp.version;
   if (!['auto', '1', '2c', '3'].includes(version)) throw new UserError(`bad SNMP version "${version}": use auto, 1, 2c or 3`);
-  const credentials = credentialsFromConfig({ snmp, snmpv3: cfg.snmpv3 }, version);
+  const { common: credentials, own } = sweepCredentials({ snmp, snmpv3: cfg.snmpv3, device: cfg.device }, version);
   if (!credentials.length) {
     throw new UserError(version === '3' ? 'SNMP version 3 asked for but no [snmpv3.NAME] user is configured' : 'no SNMP community configured; set [snmp] communities or pass --community');
   }
@@ -80,7 +80,7 @@ export async function runDiscover(o: DiscoverOptions): Promise<DiscoverResult> {
   if (save) requireWritableDir(dataDir, o.dataDir ? '--data-dir' : '[agent] data_dir');
 
   const result = await sweep({
-    targets, port: o.port ?? cfg.snmp.port, credentials, profiles: loadProfiles({ dataDir: cfg.agent.data_dir ?? undefined }),
+    targets, port: o.port ?? cfg.snmp.port, credentials, ownCredentials: own, profiles: loadProfiles({ dataDir: cfg.agent.data_dir ?? undefined }),
     rate: o.rate ?? cfg.discovery.rate, timeoutMs: o.timeoutMs ?? cfg.discovery.timeout, retries: o.retries ?? cfg.discovery.retries,
     signal: o.signal, onProgress: o.onProgress, bindAddress: o.bindAddress,
   });

@@ -1,29 +1,38 @@
 /**
  * The sweeper: probes every target address through one UDP socket, paced by a token
- * bucket (packets per second; 0 = as fast as the socket takes them), and gives each
- * responder a short identification. Per address it keeps three bytes (credential stage,
- * tries, state); in-flight probes sit in a FIFO ordered by deadline, so the sweep takes
- * about addresses x attempts / rate + timeout, never addresses x timeout.
+ * bucket (packets per second; 0 = as fast as the socket takes them), and hands each
+ * responder to identification (responder.ts). Per address it keeps three bytes (credential
+ * stage, tries, state); in-flight probes sit in a FIFO ordered by deadline, so the sweep
+ * takes about addresses x attempts / rate + timeout, never addresses x timeout.
  *
  * Credentials are tried in order per address: an address moves to the next credential
- * when the current one timed out on every try, or at once when SNMPv3 refuses a user.
+ * when the current one timed out on every try, or when SNMPv3 refused every user. An
+ * address with its own [device.ADDRESS] credentials follows its own list.
+ *
+ * The steps, each a method of `Sweep`: `sendSome` (new and retried probes, as the pacer
+ * allows), `onReply` (match a reply to its address and stage), `identify` (responders,
+ * a few at a time), `expire` (probes past their deadline: retry, next stage or give up),
+ * and `loop`, which runs them until every address is finished or the sweep is stopped.
  */
 import type { RemoteInfo } from 'node:dgram';
 import type { Message } from '../snmp/ber.js';
-import { isException, type Varbind } from '../snmp/types.js';
-import { classify, type Classification } from './classify.js';
-import { PROBE_ID_BASE, SweepClient, communitySession, engineFromReport, v3Session, type Counters, type EngineInfo } from './client.js';
-import { credentialRef, type Credential, type CredentialRef } from './credentials.js';
-import { OID, PROBE_OIDS, gatherFacts, type DeviceFacts } from './facts.js';
+import type { Varbind } from '../snmp/types.js';
 import { loadProfiles } from '../profiles/load.js';
 import type { Profile } from '../profiles/types.js';
+import { classify, type Classification } from './classify.js';
+import { credentialRef, type Credential, type CredentialRef } from './credentials.js';
+import type { DeviceFacts } from './facts.js';
+import { PROBE_ID_BASE, ProbeSocket, type Counters } from './probe-socket.js';
 import { probeTemplate, type ProbeTemplate } from './probe-packets.js';
+import { Identifier, type Identified } from './responder.js';
 import { intToIp, ipToInt, type TargetSet } from './targets.js';
 
 export interface SweepOptions {
   targets: TargetSet;
   port: number;
   credentials: readonly Credential[];
+  /** Addresses (dotted IPv4) asked with their own list instead ([device.ADDRESS] community or snmpv3). */
+  ownCredentials?: ReadonlyMap<string, readonly Credential[]>;
   /** Probe packets per second; 0 sends as fast as the socket accepts. */
   rate: number;
   timeoutMs: number;
@@ -81,8 +90,6 @@ const SPACE = 0x80000000 - PROBE_ID_BASE;
 const MAX_IN_FLIGHT_SENDS = 1024;
 const BATCH = 256;
 
-type CommunityCred = Extract<Credential, { kind: 'community' }>;
-
 /**
  * A probe stage: one community, or SNMPv3 engine discovery standing for all v3 users.
  * When a community is to be tried as both v2c and v1, the first try sends v2c alone
@@ -90,336 +97,429 @@ type CommunityCred = Extract<Credential, { kind: 'community' }>;
  * send v2c and v1 together under one request id; the reply's version says which worked.
  */
 interface Stage {
+  v3: boolean;
   templates: ProbeTemplate[];
-  creds: CommunityCred[]; // empty: the v3 stage
+  /** The community as v2c and/or v1, or the v3 users in order. */
+  creds: Credential[];
 }
 
-const PENDING = 0, ANSWERED = 1, FINISHED = 2;
-
-export async function sweep(o: SweepOptions): Promise<SweepResult> {
-  const started = performance.now();
-  const profiles = o.profiles ?? loadProfiles();
-  const N = o.targets.count;
-  const v3Users = o.credentials.filter((c): c is Extract<Credential, { kind: 'v3' }> => c.kind === 'v3');
+function stagesOf(credentials: readonly Credential[]): Stage[] {
   const stages: Stage[] = [];
-  const byCommunity = new Map<number, Stage>();
-  for (const c of o.credentials) {
-    if (c.kind === 'v3') {
-      if (!stages.some((s) => s.creds.length === 0)) stages.push({ templates: [probeTemplate(c)], creds: [] });
+  let v3: Stage | null = null;
+  const byCommunity = new Map<string, Stage>();
+  for (const c of credentials) {
+    if (c.version === '3') {
+      if (!v3) stages.push(v3 = { v3: true, templates: [probeTemplate(c)], creds: [] });
+      v3.creds.push(c);
       continue;
     }
-    const known = byCommunity.get(c.index);
+    const known = byCommunity.get(c.community);
     if (known) {
       known.templates.push(probeTemplate(c));
       known.creds.push(c);
     } else {
-      const st: Stage = { templates: [probeTemplate(c)], creds: [c] };
-      byCommunity.set(c.index, st);
+      const st: Stage = { v3: false, templates: [probeTemplate(c)], creds: [c] };
+      byCommunity.set(c.community, st);
       stages.push(st);
     }
   }
-  if (stages.length === 0) throw new Error('no credentials to try');
-  const tries = 1 + o.retries;
-  if (stages.length * tries * Math.max(N, 1) >= SPACE) throw new Error('too many addresses x credentials x tries for one sweep');
-  const salt = Math.floor(Math.random() * SPACE);
+  return stages;
+}
 
-  const client = await SweepClient.open(o.port, o.bindAddress);
-  const stage = new Uint8Array(N);
-  const tried = new Uint8Array(N);
-  const state = new Uint8Array(N);
-  const fifoIdx: number[] = [];
-  const fifoTag: number[] = [];
-  const fifoDeadline: number[] = [];
-  let fifoHead = 0;
-  const due: number[] = [];
-  let dueHead = 0;
-  let next = 0;
-  let outstanding = 0;
-  let finished = 0;
-  let sendsInFlight = 0;
-  let tokens = 1;
-  let lastRefill = performance.now();
-  let stop = false;
-  const devices: FoundDevice[] = [];
-  const refused: string[] = [];
-  const identifyQueue: Array<() => Promise<void>> = [];
-  let identifying = 0;
-  const concurrency = o.identifyConcurrency ?? 64;
-  let printers = 0;
+/**
+ * Which stages each address goes through, and the request ids that name a probe: one id
+ * per (address, stage, try), offset by a random salt, so a reply names its probe exactly.
+ */
+class ProbePlan {
+  readonly tries: number;
+  private readonly lists: Stage[][];
+  /** Per address, the index of its list in `lists` (absent: every address follows lists[0]). */
+  private readonly listOf: Uint16Array | null = null;
+  private readonly maxStages: number;
+  private readonly salt = Math.floor(Math.random() * SPACE);
 
-  const idFor = (idx: number, s: number, t: number) => PROBE_ID_BASE + ((((s * tries + t) * N + idx) + salt) % SPACE);
+  constructor(private readonly targets: TargetSet, credentials: readonly Credential[], own: ReadonlyMap<string, readonly Credential[]> | undefined, retries: number) {
+    this.tries = 1 + retries;
+    this.lists = [stagesOf(credentials)];
+    for (const [addr, list] of own ?? []) {
+      const idx = targets.indexOf(ipToInt(addr));
+      if (idx < 0 || this.lists.length > 0xffff) continue;
+      this.listOf ??= new Uint16Array(targets.count);
+      this.listOf[idx] = this.lists.length;
+      this.lists.push(stagesOf(list));
+    }
+    if (this.lists.some((l) => l.length === 0)) throw new Error('no credentials to try');
+    this.maxStages = Math.max(...this.lists.map((l) => l.length));
+    if (this.maxStages * this.tries * Math.max(targets.count, 1) >= SPACE) throw new Error('too many addresses x credentials x tries for one sweep');
+  }
 
-  const send = (idx: number) => {
-    const s = stage[idx]!;
-    const t = tried[idx]!;
-    tried[idx] = t + 1;
-    const ip = intToIp(o.targets.at(idx));
-    const id = idFor(idx, s, t);
-    const templates = stages[s]!.templates;
+  stages(idx: number): Stage[] {
+    return this.lists[this.listOf ? this.listOf[idx]! : 0]!;
+  }
+
+  /** The longest an address can take, in stages (for the time left). */
+  get longest(): number {
+    return this.maxStages;
+  }
+
+  idFor(idx: number, stage: number, attempt: number): number {
+    const n = this.targets.count;
+    return PROBE_ID_BASE + ((((stage * this.tries + attempt) * n + idx) + this.salt) % SPACE);
+  }
+
+  /** The address index and stage a request id names, or null. */
+  decode(id: number): { idx: number; stage: number } | null {
+    const n = this.targets.count;
+    let seq = (id - PROBE_ID_BASE - this.salt) % SPACE;
+    if (seq < 0) seq += SPACE;
+    if (seq >= this.maxStages * this.tries * n) return null;
+    return { idx: seq % n, stage: Math.floor(seq / n / this.tries) };
+  }
+}
+
+/** A FIFO of numbers that drops its consumed head now and then, so a long sweep does not keep it all. */
+class Queue {
+  private items: number[] = [];
+  private head = 0;
+  get size(): number {
+    return this.items.length - this.head;
+  }
+  push(x: number): void {
+    this.items.push(x);
+  }
+  peek(): number | undefined {
+    return this.items[this.head];
+  }
+  shift(): number {
+    return this.items[this.head++]!;
+  }
+  compact(): void {
+    if (this.head > 65_536 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
+/** Probes in flight, oldest deadline first (every probe waits the same timeout). */
+class InFlight {
+  private readonly idx = new Queue();
+  private readonly tag = new Queue();
+  private readonly deadline = new Queue();
+  push(idx: number, stage: number, attempt: number, deadline: number): void {
+    this.idx.push(idx);
+    this.tag.push(stage * 256 + attempt);
+    this.deadline.push(deadline);
+  }
+  /** The next deadline, if any probe is in flight. */
+  next(): number | undefined {
+    return this.deadline.peek();
+  }
+  /** Take every probe whose deadline has passed. */
+  *expired(now: number): Generator<{ idx: number; stage: number; attempt: number }> {
+    while (this.deadline.size && this.deadline.peek()! <= now) {
+      this.deadline.shift();
+      const tag = this.tag.shift();
+      yield { idx: this.idx.shift(), stage: tag >> 8, attempt: tag & 255 };
+    }
+    this.idx.compact();
+    this.tag.compact();
+    this.deadline.compact();
+  }
+}
+
+/** Token bucket for a rate in packets per second; rate 0 means: as many as the socket takes. */
+class Pacer {
+  private tokens = 1;
+  private lastRefill = performance.now();
+  constructor(private readonly rate: number) {}
+  budget(now: number, sendsInFlight: number): number {
+    if (this.rate === 0) return Math.min(BATCH, MAX_IN_FLIGHT_SENDS - sendsInFlight);
+    this.tokens = Math.min(Math.max(1, this.rate * 0.02), this.tokens + ((now - this.lastRefill) * this.rate) / 1000);
+    this.lastRefill = now;
+    return Math.floor(this.tokens);
+  }
+  spend(n: number): void {
+    if (this.rate > 0) this.tokens -= n;
+  }
+  /** ms until the next token. */
+  waitMs(): number {
+    return Math.max(1, Math.ceil(((1 - this.tokens) * 1000) / this.rate));
+  }
+}
+
+/**
+ * Time left = the first probes still to send, at the configured rate, plus the longest an
+ * address can then take (every credential stage, every try, each waiting the timeout).
+ * Not extrapolated from addresses finished so far: silent addresses finish only after
+ * their timeouts, so that rate starts near zero and the estimate would leap about.
+ * Retries take send slots from new probes, so the estimate may creep up: shown, it rises
+ * at most half as fast as the clock runs, never in a jump.
+ */
+class TimeLeft {
+  private lastSendAt: number | null = null;
+  private shown: number | null = null;
+  private lastAt: number;
+  constructor(private readonly rate: number, private readonly tailMs: number, started: number) {
+    this.lastAt = started;
+  }
+  estimate(now: number, toSend: number, left: number): number {
+    const sendLeft = this.rate > 0 ? (toSend / this.rate) * 1000 : 0;
+    if (toSend === 0 && this.lastSendAt === null) this.lastSendAt = now;
+    const raw = left === 0 ? 0 : this.lastSendAt === null ? sendLeft + this.tailMs : Math.max(0, this.lastSendAt + this.tailMs - now);
+    this.shown = this.shown === null ? raw : Math.min(raw, this.shown + (now - this.lastAt) / 2);
+    this.lastAt = now;
+    return left === 0 ? 0 : this.shown;
+  }
+}
+
+const PENDING = 0, ANSWERED = 1, FINISHED = 2;
+
+class Sweep {
+  private readonly started = performance.now();
+  private readonly n: number;
+  private readonly stage: Uint8Array;
+  private readonly tried: Uint8Array;
+  private readonly state: Uint8Array;
+  private readonly inFlight = new InFlight();
+  /** Addresses due another probe (a retry or their next stage). */
+  private readonly due = new Queue();
+  private readonly pacer: Pacer;
+  private readonly timeLeft: TimeLeft;
+  private readonly identifier: Identifier;
+  /** Next address to get its first probe. */
+  private next = 0;
+  /** Addresses probed and neither answered nor given up. */
+  private outstanding = 0;
+  private finished = 0;
+  private sendsInFlight = 0;
+  private stopped = false;
+  private readonly devices: FoundDevice[] = [];
+  private readonly refused: string[] = [];
+  private printers = 0;
+  private readonly jobs: Array<() => Promise<void>> = [];
+  private identifying = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
+  private lastProgress = 0;
+  private resolveDone!: () => void;
+
+  constructor(private readonly o: SweepOptions, private readonly plan: ProbePlan, private readonly socket: ProbeSocket, profiles: readonly Profile[]) {
+    this.n = o.targets.count;
+    this.stage = new Uint8Array(this.n);
+    this.tried = new Uint8Array(this.n);
+    this.state = new Uint8Array(this.n);
+    this.pacer = new Pacer(o.rate);
+    this.timeLeft = new TimeLeft(o.rate, plan.longest * plan.tries * o.timeoutMs, this.started);
+    this.identifier = new Identifier({ port: o.port, timeoutMs: o.timeoutMs, retries: o.retries, identify: o.identify !== false, profiles });
+    socket.onReply((msg, id, rinfo) => this.onReply(msg, id, rinfo));
+  }
+
+  async run(): Promise<SweepResult> {
+    const done = new Promise<void>((r) => { this.resolveDone = r; });
+    const onAbort = () => this.stop();
+    this.o.signal?.addEventListener('abort', onAbort, { once: true });
+    if (this.o.signal?.aborted) this.stop();
+    this.loop();
+    await done;
+    this.o.signal?.removeEventListener('abort', onAbort);
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    await this.socket.close();
+    // Identification jobs still running see their sessions closed; give them a turn to finish.
+    for (let i = 0; i < 5 && this.identifying > 0; i++) await new Promise((r) => setImmediate(r));
+    this.progress(performance.now(), true);
+    this.devices.sort((a, b) => ipToInt(a.ip) - ipToInt(b.ip));
+    return {
+      devices: this.devices,
+      stats: {
+        ...this.socket.counters, addresses: this.n, probed: this.next, durationMs: performance.now() - this.started,
+        aborted: this.stopped, refused: this.refused,
+      },
+    };
+  }
+
+  private stop(): void {
+    this.stopped = true;
+    this.identifier.stop();
+    this.kick();
+  }
+
+  /** Send one probe to address idx: its current stage, its next try. */
+  private send(idx: number): void {
+    const s = this.stage[idx]!;
+    const t = this.tried[idx]!;
+    this.tried[idx] = t + 1;
+    const ip = intToIp(this.o.targets.at(idx));
+    const id = this.plan.idFor(idx, s, t);
+    const templates = this.plan.stages(idx)[s]!.templates;
     for (let k = 0; k < (t === 0 ? 1 : templates.length); k++) {
-      const tpl = templates[k]!;
-      sendsInFlight++;
-      client.sendRaw(tpl.build(id), ip, () => { sendsInFlight--; });
+      this.sendsInFlight++;
+      this.socket.send(templates[k]!.build(id), ip, () => { this.sendsInFlight--; });
     }
-    fifoIdx.push(idx);
-    fifoTag.push(s * 256 + t);
-    fifoDeadline.push(performance.now() + o.timeoutMs);
-  };
+    this.inFlight.push(idx, s, t, performance.now() + this.o.timeoutMs);
+  }
 
-  const finishAddress = () => {
-    finished++;
-  };
-
-  const expire = (now: number) => {
-    while (fifoHead < fifoIdx.length && fifoDeadline[fifoHead]! <= now) {
-      const idx = fifoIdx[fifoHead]!;
-      const tag = fifoTag[fifoHead]!;
-      fifoHead++;
-      if (state[idx] !== PENDING) continue;
-      const s = tag >> 8;
-      const t = tag & 255;
-      // Only the newest probe of the current stage decides; older ones were superseded.
-      if (s !== stage[idx] || t !== tried[idx]! - 1) continue;
-      if (tried[idx]! < tries) due.push(idx);
-      else if (s + 1 < stages.length) {
-        stage[idx] = s + 1;
-        tried[idx] = 0;
-        due.push(idx);
-      } else {
-        state[idx] = FINISHED;
-        outstanding--;
-        finishAddress();
-      }
-    }
-    if (fifoHead > 65_536 && fifoHead * 2 > fifoIdx.length) {
-      fifoIdx.splice(0, fifoHead);
-      fifoTag.splice(0, fifoHead);
-      fifoDeadline.splice(0, fifoHead);
-      fifoHead = 0;
-    }
-    if (dueHead > 65_536 && dueHead * 2 > due.length) {
-      due.splice(0, dueHead);
-      dueHead = 0;
-    }
-  };
-
-  const sendSome = (now: number) => {
-    let budget: number;
-    if (o.rate > 0) {
-      tokens = Math.min(Math.max(1, o.rate * 0.02), tokens + ((now - lastRefill) * o.rate) / 1000);
-      lastRefill = now;
-      budget = Math.floor(tokens);
-    } else budget = Math.min(BATCH, MAX_IN_FLIGHT_SENDS - sendsInFlight);
+  /** Retries and next stages first, then new addresses, as many as the pacer allows. */
+  private sendSome(now: number): void {
+    const budget = this.pacer.budget(now, this.sendsInFlight);
     let sent = 0;
-    while (sent < budget && !stop) {
-      if (dueHead < due.length) {
-        const idx = due[dueHead++]!;
-        if (state[idx] !== PENDING) continue;
-        sent += tried[idx] === 0 ? 1 : stages[stage[idx]!]!.templates.length;
-        send(idx);
-      } else if (next < N) {
-        const idx = next++;
-        outstanding++;
+    while (sent < budget && !this.stopped) {
+      if (this.due.size) {
+        const idx = this.due.shift();
+        if (this.state[idx] !== PENDING) continue;
+        sent += this.tried[idx] === 0 ? 1 : this.plan.stages(idx)[this.stage[idx]!]!.templates.length;
+        this.send(idx);
+      } else if (this.next < this.n) {
+        const idx = this.next++;
+        this.outstanding++;
         sent += 1;
-        send(idx);
+        this.send(idx);
       } else break;
     }
-    if (o.rate > 0) tokens -= sent;
-  };
+    this.due.compact();
+    this.pacer.spend(sent);
+  }
 
-  const onProbe = (msg: Message, id: number, rinfo: RemoteInfo): boolean => {
-    let seq = (id - PROBE_ID_BASE - salt) % SPACE;
-    if (seq < 0) seq += SPACE;
-    if (seq >= stages.length * tries * N) return false;
-    const idx = seq % N;
-    const st = Math.floor(seq / N / tries);
-    if (o.targets.at(idx) !== ipToInt(rinfo.address)) return false; // right id, wrong sender: not ours
-    if (state[idx] !== PENDING || stage[idx] !== st) return true; // late duplicate
-    const sg = stages[st]!;
-    let probeVarbinds: Varbind[] = [];
-    let engine: EngineInfo | null = null;
-    let cred: CommunityCred | undefined;
-    if (sg.creds.length) {
-      if (msg.version === 3 || msg.pdu.type !== 'Response') return false;
-      const version = msg.version;
-      cred = sg.creds.find((c) => c.version === version);
-      if (!cred) return false;
-      probeVarbinds = msg.pdu.errorStatus === 0 ? msg.pdu.varbinds : [];
-    } else {
-      if (msg.version !== 3 || Buffer.isBuffer(msg.data) || msg.data.pdu.type !== 'Report') return false;
-      engine = engineFromReport(msg);
-      if (!engine) return false;
+  /** Probes past their deadline: the address gets its next try, its next stage, or is given up. */
+  private expire(now: number): void {
+    for (const { idx, stage: s, attempt: t } of this.inFlight.expired(now)) {
+      if (this.state[idx] !== PENDING) continue;
+      // Only the newest probe of the current stage decides; older ones were superseded.
+      if (s !== this.stage[idx] || t !== this.tried[idx]! - 1) continue;
+      if (this.tried[idx]! < this.plan.tries) this.due.push(idx);
+      else if (s + 1 < this.plan.stages(idx).length) this.nextStage(idx, s + 1);
+      else {
+        this.state[idx] = FINISHED;
+        this.outstanding--;
+        this.finished++;
+      }
     }
-    state[idx] = ANSWERED;
-    outstanding--;
+  }
+
+  private nextStage(idx: number, s: number): void {
+    this.stage[idx] = s;
+    this.tried[idx] = 0;
+    this.due.push(idx);
+  }
+
+  /** A reply on the sweep's socket: ours when its id names a probe of this address's current stage. */
+  private onReply(msg: Message, id: number, rinfo: RemoteInfo): boolean {
+    const hit = this.plan.decode(id);
+    if (!hit) return false;
+    const { idx, stage: st } = hit;
+    if (this.o.targets.at(idx) !== ipToInt(rinfo.address)) return false; // right id, wrong sender: not ours
+    if (this.state[idx] !== PENDING || this.stage[idx] !== st) return true; // late duplicate
+    const sg = this.plan.stages(idx)[st];
+    if (!sg) return false;
+    let job: () => Promise<void>;
     const ip = rinfo.address;
-    identifyQueue.push(() => handleResponder(idx, ip, st, cred, probeVarbinds, engine));
-    pumpIdentify();
-    return true;
-  };
-  client.onProbeReply(onProbe);
-
-  const session = { timeoutMs: o.timeoutMs, retries: o.retries };
-
-  const handleResponder = async (idx: number, ip: string, st: number, cred: CommunityCred | undefined, probe: Varbind[], engine: EngineInfo | null) => {
-    const seed = factsFromProbe(probe);
-    const sg = stages[st]!;
-    if (cred) {
-      // The v1 reply can overtake the v2c one; prefer v2c (GETBULK for readers) when the device speaks it.
-      const v2c = sg.creds.find((c) => c.version === 1);
-      if (cred.version === 0 && v2c && !stop) {
-        const check = await communitySession(client, ip, v2c, { timeoutMs: o.timeoutMs, retries: 0 }).get([OID.sysObjectID]);
-        if (check[0]) cred = v2c;
-      }
-      await record(ip, cred, seed, o.identify === false ? null : communitySession(client, ip, cred, session));
-      return;
-    }
-    for (const cred of v3Users) {
-      if (stop) return;
-      const s = v3Session(client, ip, cred, engine!, session);
-      const check = await s.get(PROBE_OIDS);
-      if (s.refused) continue;
-      await record(ip, cred, { ...seed, ...factsFromProbe(check.filter((x): x is Varbind => x !== null)) }, o.identify === false ? null : s);
-      return;
-    }
-    // Every v3 user refused: fall back to the communities, if any come after.
-    if (st + 1 < stages.length && !stop) {
-      state[idx] = PENDING;
-      stage[idx] = st + 1;
-      tried[idx] = 0;
-      outstanding++;
-      due.push(idx);
+    if (!sg.v3) {
+      if (msg.version === 3 || msg.pdu.type !== 'Response') return false;
+      const version = msg.version === 0 ? '1' : '2c';
+      const cred = sg.creds.find((c) => c.version === version);
+      if (!cred) return false;
+      const probe: Varbind[] = msg.pdu.errorStatus === 0 ? msg.pdu.varbinds : [];
+      job = async () => this.record(ip, await this.identifier.community(ip, cred, sg.creds, probe));
     } else {
-      refused.push(ip);
-      finishAddress();
+      if (msg.version !== 3 || Buffer.isBuffer(msg.data) || msg.data.pdu.type !== 'Report' || msg.usm.engineId.length === 0) return false;
+      job = () => this.identifyV3(idx, ip, st, sg.creds);
     }
-  };
+    this.state[idx] = ANSWERED;
+    this.outstanding--;
+    this.jobs.push(job);
+    this.identify();
+    return true;
+  }
 
-  const record = async (ip: string, cred: Credential, seed: DeviceFacts, ops: ReturnType<typeof communitySession> | null) => {
-    let facts = seed;
-    let identified = false;
-    if (ops && !stop) {
-      const got = await gatherFacts(ops, profiles);
-      if (got.sysDescr !== undefined || got.sysObjectID !== undefined || got.printerMibOid !== undefined) {
-        facts = { ...seed, ...stripUndefined(got) };
-        identified = true;
-      }
+  private async identifyV3(idx: number, ip: string, st: number, users: readonly Credential[]): Promise<void> {
+    const found = await this.identifier.v3(ip, users);
+    if (found) return this.record(ip, found);
+    if (found === undefined) return; // stopped
+    // Every v3 user refused: fall back to the communities, if any come after.
+    if (st + 1 < this.plan.stages(idx).length && !this.stopped) {
+      this.state[idx] = PENDING;
+      this.outstanding++;
+      this.nextStage(idx, st + 1);
+    } else {
+      this.refused.push(ip);
+      this.finished++;
     }
-    const classification = classify(facts);
-    if (classification.printer) printers++;
-    devices.push({ ip, credential: credentialRef(cred), facts, classification, identified });
-    finishAddress();
-  };
+  }
 
-  const pumpIdentify = () => {
-    while (identifying < concurrency && identifyQueue.length) {
-      const job = identifyQueue.shift()!;
-      identifying++;
+  private record(ip: string, found: Identified): void {
+    const classification = classify(found.facts);
+    if (classification.printer) this.printers++;
+    this.devices.push({ ip, credential: credentialRef(found.credential), facts: found.facts, classification, identified: found.identified });
+    this.finished++;
+  }
+
+  /** Start queued identification jobs, up to the concurrency. */
+  private identify(): void {
+    const concurrency = this.o.identifyConcurrency ?? 64;
+    while (this.identifying < concurrency && this.jobs.length) {
+      const job = this.jobs.shift()!;
+      this.identifying++;
       job().catch(() => { /* a device that breaks identification is left out, not fatal */ }).finally(() => {
-        identifying--;
-        pumpIdentify();
-        kick();
+        this.identifying--;
+        this.identify();
+        this.kick();
       });
     }
-  };
+  }
 
-  let timer: NodeJS.Timeout | null = null;
-  let immediate: NodeJS.Immediate | null = null;
-  let lastProgress = 0;
-  let lastSendAt: number | null = null;
-  let shownEta: number | null = null;
-  let lastProgressAt = started;
-  let resolveDone!: () => void;
-  const done = new Promise<void>((r) => { resolveDone = r; });
+  private complete(): boolean {
+    return this.next >= this.n && this.due.size === 0 && this.outstanding === 0 && this.identifying === 0 && this.jobs.length === 0;
+  }
 
-  const complete = () => next >= N && dueHead >= due.length && outstanding === 0 && identifying === 0 && identifyQueue.length === 0;
+  private progress(now: number, force = false): void {
+    if (!this.o.onProgress) return;
+    if (!force && now - this.lastProgress < (this.o.progressIntervalMs ?? 100)) return;
+    this.lastProgress = now;
+    const elapsed = (now - this.started) / 1000;
+    const etaMs = this.timeLeft.estimate(now, this.n - this.next, this.n - this.finished);
+    this.o.onProgress({
+      done: this.finished, total: this.n, probed: this.next, responders: this.devices.length, printers: this.printers,
+      rate: elapsed > 0 ? this.finished / elapsed : 0, etaMs,
+    });
+  }
 
-  const progress = (now: number, force = false) => {
-    if (!o.onProgress) return;
-    if (!force && now - lastProgress < (o.progressIntervalMs ?? 100)) return;
-    lastProgress = now;
-    const elapsed = (now - started) / 1000;
-    const rate = elapsed > 0 ? finished / elapsed : 0;
-    const left = N - finished;
-    // Time left = the first probes still to send, at the configured rate, plus the longest an
-    // address can then take (every credential stage, every try, each waiting the timeout).
-    // Not extrapolated from addresses finished so far: silent addresses finish only after
-    // their timeouts, so that rate starts near zero and the estimate would leap about.
-    const sendLeft = o.rate > 0 ? ((N - next) / o.rate) * 1000 : 0;
-    if (next >= N && lastSendAt === null) lastSendAt = now;
-    const tail = stages.length * tries * o.timeoutMs;
-    const raw = left === 0 ? 0 : lastSendAt === null ? sendLeft + tail : Math.max(0, lastSendAt + tail - now);
-    // Retries take send slots from new probes, so the estimate may creep up: shown, it rises
-    // at most half as fast as the clock runs, never in a jump.
-    shownEta = shownEta === null ? raw : Math.min(raw, shownEta + (now - lastProgressAt) / 2);
-    lastProgressAt = now;
-    const etaMs = left === 0 ? 0 : shownEta;
-    o.onProgress({ done: finished, total: N, probed: next, responders: devices.length, printers, rate, etaMs });
-  };
-
-  const loop = () => {
-    timer = null;
-    immediate = null;
+  private loop(): void {
+    this.timer = null;
+    this.immediate = null;
     const now = performance.now();
-    expire(now);
-    if (!stop) sendSome(now);
-    progress(now);
-    if (stop || complete()) {
-      resolveDone();
+    this.expire(now);
+    if (!this.stopped) this.sendSome(now);
+    this.progress(now);
+    if (this.stopped || this.complete()) {
+      this.resolveDone();
       return;
     }
-    const canSend = !stop && (dueHead < due.length || next < N);
-    if (canSend && o.rate === 0 && sendsInFlight < MAX_IN_FLIGHT_SENDS) immediate = setImmediate(loop);
+    const canSend = !this.stopped && (this.due.size > 0 || this.next < this.n);
+    if (canSend && this.o.rate === 0 && this.sendsInFlight < MAX_IN_FLIGHT_SENDS) this.immediate = setImmediate(() => this.loop());
     else {
       let wait = 10;
-      if (canSend && o.rate > 0) wait = Math.max(1, Math.ceil(((1 - tokens) * 1000) / o.rate));
-      if (fifoHead < fifoDeadline.length) wait = Math.min(wait, Math.max(1, fifoDeadline[fifoHead]! - now));
-      timer = setTimeout(loop, Math.max(1, Math.min(wait, 50)));
+      if (canSend && this.o.rate > 0) wait = this.pacer.waitMs();
+      const deadline = this.inFlight.next();
+      if (deadline !== undefined) wait = Math.min(wait, Math.max(1, deadline - now));
+      this.timer = setTimeout(() => this.loop(), Math.max(1, Math.min(wait, 50)));
     }
-  };
-  const kick = () => {
-    if (timer === null && immediate === null) return; // loop is running or has ended
-    if (immediate === null) {
-      clearTimeout(timer!);
-      timer = null;
-      immediate = setImmediate(loop);
-    }
-  };
-
-  const onAbort = () => {
-    stop = true;
-    kick();
-  };
-  o.signal?.addEventListener('abort', onAbort, { once: true });
-  if (o.signal?.aborted) stop = true;
-  loop();
-  await done;
-  o.signal?.removeEventListener('abort', onAbort);
-  if (timer) clearTimeout(timer);
-  if (immediate) clearImmediate(immediate);
-  await client.close();
-  // Identification jobs still running see stop and the closed socket; give them a turn to finish.
-  for (let i = 0; i < 5 && identifying > 0; i++) await new Promise((r) => setImmediate(r));
-  progress(performance.now(), true);
-  devices.sort((a, b) => ipToInt(a.ip) - ipToInt(b.ip));
-  return {
-    devices,
-    stats: { ...client.counters, addresses: N, probed: next, durationMs: performance.now() - started, aborted: stop, refused },
-  };
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/** The system group from a probe reply, so a device that ignores identification still has a name. */
-function factsFromProbe(vbs: readonly Varbind[]): DeviceFacts {
-  const f: DeviceFacts = {};
-  for (const vb of vbs) {
-    if (isException(vb)) continue;
-    if (vb.oid === OID.sysDescr && Buffer.isBuffer(vb.value)) f.sysDescr = vb.value.toString('latin1').replace(/\0+$/, '').trim();
-    else if (vb.oid === OID.sysObjectID && vb.type === 'OID') f.sysObjectID = String(vb.value);
-    else if (vb.oid === OID.sysName && Buffer.isBuffer(vb.value)) f.sysName = vb.value.toString('latin1').replace(/\0+$/, '').trim();
   }
-  return f;
+
+  /** Run the loop now if it is waiting on a timer (a job finished, or Ctrl-C). */
+  private kick(): void {
+    if (this.timer === null && this.immediate === null) return; // running, or ended
+    if (this.immediate === null) {
+      clearTimeout(this.timer!);
+      this.timer = null;
+      this.immediate = setImmediate(() => this.loop());
+    }
+  }
+}
+
+export async function sweep(o: SweepOptions): Promise<SweepResult> {
+  const plan = new ProbePlan(o.targets, o.credentials, o.ownCredentials, o.retries);
+  const profiles = o.profiles ?? loadProfiles();
+  const socket = await ProbeSocket.open(o.port, o.bindAddress);
+  return new Sweep(o, plan, socket, profiles).run();
 }

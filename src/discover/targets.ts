@@ -141,6 +141,20 @@ export class TargetSet {
     return this.ranges[lo]![0] + (i - this.starts[lo]!);
   }
 
+  /** The index of address n (an integer), or -1 when it is not a target. */
+  indexOf(n: number): number {
+    let lo = 0;
+    let hi = this.ranges.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const [s, e] = this.ranges[mid]!;
+      if (n < s) hi = mid - 1;
+      else if (n > e) lo = mid + 1;
+      else return this.starts[mid]! + (n - s);
+    }
+    return -1;
+  }
+
   *addresses(): Generator<string> {
     for (const [s, e] of this.ranges) for (let a = s; a <= e; a++) yield intToIp(a);
   }

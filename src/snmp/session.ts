@@ -5,7 +5,7 @@
  * own Varbind type. There is deliberately no SET: the agent never writes to a device.
  */
 import snmp from 'net-snmp';
-import { compareOids, inSubtree, type VarType, type Varbind } from './types.js';
+import { compareOids, inSubtree, isException, type VarType, type Varbind } from './types.js';
 import type { Credential } from './credentials.js';
 import { useDesWithoutLegacyProvider } from '../platform/legacy-des.js';
 
@@ -135,6 +135,19 @@ export class SnmpSession {
       }
     }
     return [];
+  }
+
+  /**
+   * One GETNEXT (discovery's identification step): for each OID, the object after it, in
+   * the order asked; null where the agent has none (end of the MIB, v1 noSuchName).
+   */
+  async getNext(oids: string[]): Promise<Array<Varbind | null>> {
+    if (this.credential.version === '1') return (await this.nextRowsV1(oids)).map((rows) => rows[0] ?? null);
+    const raw = await this.call<RawVarbind[]>((cb) => this.session.getNext(oids, cb));
+    return oids.map((_, i) => {
+      const vb = raw[i] ? convert(raw[i]!) : null;
+      return vb && !isException(vb) ? vb : null;
+    });
   }
 
   /**

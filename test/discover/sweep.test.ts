@@ -1,7 +1,7 @@
 /** The sweeper over real UDP against the simulator on random 127.88.x.0/24 blocks. */
 import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Credential } from '../../src/discover/credentials.js';
+import type { Credential, V3User } from '../../src/snmp/credentials.js';
 import { sweep, type SweepOptions, type SweepProgress } from '../../src/discover/sweep.js';
 import { buildTargets } from '../../src/discover/targets.js';
 import { summaryLine } from '../../src/discover/report.js';
@@ -10,7 +10,14 @@ import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
 import type { DeviceOptions } from '../../src/sim/device.js';
 import { block, recording, recordingNames } from './helpers.js';
 
-const community = (c: string, index = 0, version: 0 | 1 = 1): Credential => ({ kind: 'community', version, community: c, index });
+const community = (c: string, index = 0, version: 0 | 1 = 1): Credential => {
+  const v = version === 0 ? '1' : '2c';
+  return { version: v, community: c, label: `v${v} community #${index + 1}`, ref: { version: v, community: index } };
+};
+const v3 = (user: Partial<V3User> & { name: string }): Credential => ({
+  version: '3', label: `v3 user "${user.name}"`, ref: { version: '3', user: user.name },
+  user: { authProtocol: 'none', authKey: '', privProtocol: 'none', privKey: '', context: '', ...user },
+});
 let sims: Simulator[] = [];
 afterEach(async () => {
   await Promise.all(sims.map((s) => s.stop()));
@@ -71,6 +78,8 @@ describe('sweep', () => {
     expect(r.devices[0]).toMatchObject({ credential: { version: '1', community: 0 }, classification: { vendor: 'Canon', model: 'LBP6670' } });
     expect(r.devices[0]!.facts.serial).toBe('MKRA012345');
     expect(s.stats(`${prefix}.9`).answered).toBeGreaterThan(1);
+    // The sweep's socket sent the one probe; identification asked over its own session (net-snmp, as a read does).
+    expect(r.stats.sent).toBe(1);
     // version auto: v2c alone on the first try, v2c and v1 together on retries; v2c is kept when both work.
     const auto = [community('public', 0, 1), community('public', 0, 0)];
     const both = await run([`${prefix}.9`], { port, credentials: auto, retries: 1 });
@@ -87,9 +96,9 @@ describe('sweep', () => {
       { address: `${prefix}.2`, port, varbinds: recording('printers', 'brother'), v3Users: [{ ...alice, name: 'carol' }], communities: ['public'] },
     ]);
     const creds: Credential[] = [
-      { kind: 'v3', user: { name: 'bob', authProtocol: 'sha', authKey: 'bobpass123' }, context: '' },
-      { kind: 'v3', user: { ...alice, authKey: 'wrong-pass' }, context: '' },
-      { kind: 'v3', user: alice, context: '' },
+      v3({ name: 'bob', authProtocol: 'sha', authKey: 'bobpass123' }),
+      v3({ ...alice, authKey: 'wrong-pass' }),
+      v3(alice),
       community('public'),
     ];
     // A timeout far longer than the test could wait: any credential that waited for one would show.
@@ -164,7 +173,7 @@ describe('sweep', () => {
     const r = await run([`${prefix}.0/24`], { port, rate: 100, timeoutMs: 200, signal: ac.signal });
     expect(r.stats.aborted).toBe(true);
     expect(r.stats.sent).toBeLessThan(254);
-    // The summary names the addresses actually probed (sent also counts the identification requests).
+    // The summary names the addresses actually probed (sent counts probe datagrams, retries included).
     expect(r.stats.probed).toBeGreaterThan(0);
     expect(r.stats.probed).toBeLessThanOrEqual(r.stats.sent);
     expect(summaryLine(r.stats, r.devices.length, [])).toMatch(new RegExp(`^Interrupted after probing ${r.stats.probed} of 254 addresses in `));
