@@ -31,7 +31,7 @@ export const OID = {
 export const PROBE_OIDS = [OID.sysDescr, OID.sysObjectID, OID.sysName] as const;
 
 /** The first identification round (GETNEXT): each answer is the first object after it. */
-export const STEP_A = [
+const STEP_A = [
   '1.3.6.1.2.1.1.1', '1.3.6.1.2.1.1.2', '1.3.6.1.2.1.1.5',
   OID.hrDeviceType, OID.hrDeviceDescr, OID.ifPhysAddress, OID.printerMib, OID.prtGeneralSerialNumber,
 ] as const;
@@ -69,7 +69,7 @@ function text(vb: Varbind | null | undefined): string | undefined {
 }
 
 /** aa:bb:cc:dd:ee:ff from a 6-octet ifPhysAddress; undefined for empty, all-zero or broadcast. */
-export function macOf(vb: Varbind | null | undefined): string | undefined {
+function macOf(vb: Varbind | null | undefined): string | undefined {
   if (!vb || !Buffer.isBuffer(vb.value) || vb.value.length !== 6) return undefined;
   const b = vb.value;
   if (b.every((x) => x === 0) || b.every((x) => x === 0xff)) return undefined;

@@ -48,7 +48,7 @@ export interface Inventory {
   devices: InventoryDevice[];
 }
 
-export const INVENTORY_FILE = 'inventory.json';
+const INVENTORY_FILE = 'inventory.json';
 
 export function emptyInventory(): Inventory {
   return { version: 1, updated: null, devices: [] };
@@ -110,7 +110,7 @@ export function saveInventory(path: string, inv: Inventory): void {
   }
 }
 
-export class InventoryNotSaved extends Error {}
+class InventoryNotSaved extends Error {}
 
 export function unsavedPath(path: string): string {
   return `${path}.unsaved`;

@@ -7,7 +7,7 @@ function seconds(ms: number): string {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
-export function formatProgress(p: SweepProgress, width = 24): string {
+function formatProgress(p: SweepProgress, width = 24): string {
   const frac = p.total ? Math.min(1, p.done / p.total) : 1;
   const filled = Math.round(frac * width);
   const bar = '#'.repeat(filled) + '.'.repeat(width - filled);

@@ -3,7 +3,7 @@ import { displayWidth, fit, inert } from '../inert.js';
 import type { InventoryDevice } from './inventory.js';
 import type { FoundDevice, SweepStats } from './sweep.js';
 
-export function deviceLabel(d: { vendor: string | null; brand: string | null }): string {
+function deviceLabel(d: { vendor: string | null; brand: string | null }): string {
   if (!d.vendor) return '-';
   return d.brand && d.brand !== d.vendor ? `${d.brand} (${d.vendor})` : d.vendor;
 }

@@ -34,7 +34,7 @@ export interface Identified {
 }
 
 /** SnmpOps over a session: answers in the order asked, null where there is none; a silent device is not asked again. */
-export function sessionOps(session: SnmpSession): SnmpOps {
+function sessionOps(session: SnmpSession): SnmpOps {
   let silent = false;
   const guard = async (oids: readonly string[], ask: () => Promise<Array<Varbind | null>>): Promise<Array<Varbind | null>> => {
     if (silent || oids.length === 0) return oids.map(() => null);

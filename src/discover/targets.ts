@@ -9,9 +9,9 @@ import { isValidTargetToken } from '../config/targets-syntax.js';
 import { UserError } from '../errors.js';
 
 /** Sweeps larger than this many addresses (a /16) need an explicit --yes. */
-export const CONFIRM_ABOVE = 65_536;
+const CONFIRM_ABOVE = 65_536;
 /** Never sweep more than a /8, confirmed or not. */
-export const HARD_LIMIT = 1 << 24;
+const HARD_LIMIT = 1 << 24;
 
 export type Resolver = (host: string) => Promise<string[]>;
 
@@ -28,7 +28,7 @@ export function intToIp(n: number): string {
 export type Range = [number, number];
 
 /** Split a CLI or config list: commas and/or white space. */
-export function splitTargets(values: readonly string[]): string[] {
+function splitTargets(values: readonly string[]): string[] {
   return values.flatMap((v) => v.split(/[\s,]+/)).filter((t) => t !== '');
 }
 
@@ -79,7 +79,7 @@ export function tokenRanges(token: string, forExclusion = false): Range[] | null
 }
 
 /** Sort and merge overlapping or touching ranges. */
-export function mergeRanges(ranges: Range[]): Range[] {
+function mergeRanges(ranges: Range[]): Range[] {
   const sorted = [...ranges].sort((p, q) => p[0] - q[0]);
   const out: Range[] = [];
   for (const r of sorted) {
@@ -91,7 +91,7 @@ export function mergeRanges(ranges: Range[]): Range[] {
 }
 
 /** `ranges` minus `minus`; both merged. */
-export function subtractRanges(ranges: Range[], minus: Range[]): Range[] {
+function subtractRanges(ranges: Range[], minus: Range[]): Range[] {
   const out: Range[] = [];
   let j = 0;
   for (const [s0, e] of ranges) {

@@ -146,7 +146,7 @@ function decodeStatus(t: VarbindTable, r: Reading, src: Src, charset: number | n
  * significant. Blank values some agents send (empty, or ASCII spaces) mean no
  * condition, not "lowToner" or "jammed".
  */
-export function decodeErrorState(bytes: Buffer): string[] {
+function decodeErrorState(bytes: Buffer): string[] {
   if (bytes.length === 0 || bytes.every((b) => b === 0x20)) return [];
   const out: string[] = [];
   for (let bit = 0; bit < ERROR_STATE_BITS.length && bit < bytes.length * 8; bit++) {

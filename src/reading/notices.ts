@@ -8,7 +8,7 @@
  */
 
 /** PrtAlertCodeTC values that report a return to normal or a state change, never a fault. */
-export const NOTICE_CODES: ReadonlySet<number> = new Set([
+const NOTICE_CODES: ReadonlySet<number> = new Set([
   4, // coverClosed
   6, // interlockClosed
   19, // subunitClosed

@@ -104,5 +104,3 @@ export const UTF16_CHARSETS: Record<number, 'utf16be' | 'utf16le'> = {
   1014: 'utf16le', // UTF-16LE
   1015: 'utf16be', // UTF-16 (big-endian unless a BOM says otherwise)
 };
-/** IANA MIBenum for single-byte Latin sets decoded as latin1 when bytes are not valid UTF-8. */
-export const UTF8_CHARSET = 106;

@@ -9,7 +9,7 @@ import type { Varbind } from '../snmp/types.js';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Decode an octet string; `charset` is an IANA MIBenum from prtLocalizationCharacterSet when known. */
-export function decodeText(bytes: Buffer, charset?: number | null): string {
+function decodeText(bytes: Buffer, charset?: number | null): string {
   let text: string;
   const utf16 = charset ? UTF16_CHARSETS[charset] : undefined;
   if (utf16 || looksUtf16(bytes)) {

@@ -15,10 +15,6 @@ export class BerError extends Error {
 }
 
 /** Wire values of msgVersion: 0 is SNMPv1, 1 is SNMPv2c, 3 is SNMPv3. */
-export type SnmpVersion = 0 | 1 | 3;
-export const SNMP_V1 = 0;
-export const SNMP_V2C = 1;
-export const SNMP_V3 = 3;
 
 // Universal and application tags (RFC 2578 / RFC 3416).
 const T_INTEGER = 0x02, T_OCTETS = 0x04, T_NULL = 0x05, T_OID = 0x06, T_SEQUENCE = 0x30;
@@ -32,7 +28,7 @@ const VALUE_TAGS: Record<VarType, number> = {
 };
 const TAG_VALUES = new Map<number, VarType>(Object.entries(VALUE_TAGS).map(([t, tag]) => [tag, t as VarType]));
 
-export const PDU_TAGS = {
+const PDU_TAGS = {
   GetRequest: 0xa0, GetNextRequest: 0xa1, Response: 0xa2, SetRequest: 0xa3, TrapV1: 0xa4,
   GetBulkRequest: 0xa5, InformRequest: 0xa6, TrapV2: 0xa7, Report: 0xa8,
 } as const;
@@ -181,7 +177,7 @@ function encodeOidContent(oid: string): Buffer {
   return Buffer.from(out);
 }
 
-export function encodeOid(oid: string): Buffer {
+function encodeOid(oid: string): Buffer {
   return tlv(T_OID, encodeOidContent(oid));
 }
 
@@ -191,7 +187,7 @@ function toBuffer(v: unknown, what: string): Buffer {
   throw new BerError(`${what} needs a Buffer or string`);
 }
 
-export function encodeValue(vb: Varbind): Buffer {
+function encodeValue(vb: Varbind): Buffer {
   const v = vb.value;
   switch (vb.type) {
     case 'Integer':
@@ -226,7 +222,7 @@ export function encodeVarbind(vb: Varbind): Buffer {
   return seq(T_SEQUENCE, [encodeOid(vb.oid), encodeValue(vb)]);
 }
 
-export function encodeVarbindList(varbinds: readonly Varbind[]): Buffer {
+function encodeVarbindList(varbinds: readonly Varbind[]): Buffer {
   return seq(T_SEQUENCE, varbinds.map(encodeVarbind));
 }
 
@@ -240,11 +236,6 @@ export function encodePdu(pdu: Pdu, encodedVarbinds?: Buffer[]): Buffer {
 
 export function encodeScopedPdu(s: ScopedPdu, encodedPdu?: Buffer): Buffer {
   return seq(T_SEQUENCE, [tlv(T_OCTETS, s.contextEngineId), tlv(T_OCTETS, s.contextName), encodedPdu ?? encodePdu(s.pdu)]);
-}
-
-/** Size in octets of a TLV wrapping `contentLength` octets; lets callers budget a response. */
-export function tlvSize(contentLength: number): number {
-  return 1 + lengthBytes(contentLength) + contentLength;
 }
 
 export function encodeCommunityMessage(msg: CommunityMessage, encodedPdu?: Buffer): Buffer {

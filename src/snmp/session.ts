@@ -27,7 +27,7 @@ export interface SessionOptions {
 }
 
 /** Octets of walked values one device may cost by default: far above any printer's tables (a few 10 KB). */
-export const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
+const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 
 /** Why a request failed, in words a technician can act on; `limit`: amr's own bound on time or size was reached. */
 export class SnmpError extends Error {

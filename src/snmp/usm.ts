@@ -82,7 +82,7 @@ export function passwordToKey(proto: AuthProtocol, password: string | Buffer): B
 }
 
 /** Kul = H(Ku || engineID || Ku) (RFC 3414 A.2). */
-export function localizeKey(proto: AuthProtocol, ku: Buffer, engineId: Buffer): Buffer {
+function localizeKey(proto: AuthProtocol, ku: Buffer, engineId: Buffer): Buffer {
   return createHash(AUTH[proto].hash).update(ku).update(engineId).update(ku).digest();
 }
 
@@ -129,7 +129,7 @@ export interface LocalizedUser {
   privKey?: Buffer;
 }
 
-export function userLevel(u: UsmUser): SecurityLevel {
+function userLevel(u: UsmUser): SecurityLevel {
   if (!u.authProtocol || !u.authKey) return 'noAuthNoPriv';
   return u.privProtocol && u.privKey ? 'authPriv' : 'authNoPriv';
 }
@@ -155,7 +155,7 @@ export function authMacLength(proto: AuthProtocol): number {
   return AUTH[proto].macLength;
 }
 
-export function computeDigest(proto: AuthProtocol, key: Buffer, wholeMessage: Buffer): Buffer {
+function computeDigest(proto: AuthProtocol, key: Buffer, wholeMessage: Buffer): Buffer {
   return createHmac(AUTH[proto].hash, key).update(wholeMessage).digest().subarray(0, AUTH[proto].macLength);
 }
 
@@ -228,7 +228,7 @@ export function decryptPdu(priv: PrivProtocol, key: Buffer, engineBoots: number,
 // ---------------------------------------------------------------------------
 // Whole messages
 
-export function levelFlags(level: SecurityLevel): number {
+function levelFlags(level: SecurityLevel): number {
   return level === 'authPriv' ? FLAG_AUTH | FLAG_PRIV : level === 'authNoPriv' ? FLAG_AUTH : 0;
 }
 
