@@ -146,9 +146,13 @@ async function ingest(url, db) {
   const end = Date.now() + INGEST_S * 1000;
   const lat = [];
   await Promise.all(agents.map(async (a) => {
+    // Each device's toner falls a point a run, a new cartridge every 80 runs (before 2026-12-07 the level
+    // jumped about at random between runs: a cartridge change, two more statements, nearly every other run).
+    let run = 0;
     while (Date.now() < end) {
       const messageId = randomUUID();
-      const rs = Array.from({ length: 20 }, (_, r) => reading(a.i * 20 + r + 1, n++, 90 - (n % 80)));
+      const level = 90 - (run++ % 80);
+      const rs = Array.from({ length: 20 }, (_, r) => reading(a.i * 20 + r + 1, n++, level));
       const body = gzipSync(JSON.stringify({ protocol: 1, type: 'readings', messageId, agentId: a.agentId, customer: a.customer, agentVersion: 'bench', createdAt: new Date().toISOString(), readings: rs }));
       const ts = Math.floor(Date.now() / 1000);
       const t = performance.now();

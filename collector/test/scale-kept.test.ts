@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countersBackwards, meters, startCollector, type Collector } from '../src/index.js';
 import { customers, deviceModels } from '../src/api/devices.js';
+import { decodeAgentCursor, encodeAgentCursor, listAgents } from '../src/api/agents.js';
 import { BACKENDS } from './helpers/backends.js';
 import { message, post, reading, type Agent } from './helpers/client.js';
 
@@ -111,5 +112,22 @@ describe.each(BACKENDS.map((b, i) => [b().name, b, i] as const))('kept and probe
     expect(sum.map((s) => [s.customer, s.agents, s.devices])).toEqual([['ALPHA-0001', 1, 4], ['BETA-0002', 1, 1]]);
     expect(sum[0]!.lastHeardAt).not.toBeNull();
     expect((await customers(c.db, 'BETA-0002')).map((s) => s.customer)).toEqual(['BETA-0002']);
+  });
+
+  it('pages the agents by customer and id, devices counted per agent', async () => {
+    const all = await listAgents(c.db, undefined);
+    expect(all.map((x) => x.customer)).toEqual(['ALPHA-0001', 'BETA-0002', 'BETA-0002']);
+    expect(all.find((x) => x.agentId === a.agentId)!.devices).toBe(4); // A1, A2, FB1 and the fallback device merged into it (rows last read by the agent)
+    const paged: string[] = [];
+    let after = null;
+    for (let i = 0; i < 5; i++) {
+      const rows = await listAgents(c.db, undefined, { limit: 1, after });
+      if (!rows.length) break;
+      paged.push(rows[0]!.agentId);
+      after = decodeAgentCursor(encodeAgentCursor(rows[0]!));
+    }
+    expect(paged).toEqual(all.map((x) => x.agentId));
+    expect((await listAgents(c.db, 'BETA-0002', { limit: 10 })).map((x) => x.agentId)).toEqual(all.slice(1).map((x) => x.agentId));
+    expect(decodeAgentCursor('not-a-cursor')).toBeNull();
   });
 });

@@ -99,6 +99,7 @@ export async function recordSupplyLevels(q: Queryable, readings: WireReading[], 
     }
   }
   const out: unknown[][] = [];
+  const changes: unknown[][] = [];
   for (const [k, s] of series) {
     let h = history.get(k);
     if (!h?.length) {
@@ -108,7 +109,21 @@ export async function recordSupplyLevels(q: Queryable, readings: WireReading[], 
       h = await q.all('SELECT read_at, level_percent, total FROM supply_levels WHERE device_id = ? AND idx = ? AND read_at >= ? ORDER BY read_at',
         [s.dev, s.idx, new Date(Date.parse(newest.read_at) - FORECAST_WINDOW_DAYS * 86_400_000).toISOString()]);
     }
-    out.push(await refresh(q, s.dev, s.idx, h, lastChange.get(k) ?? null, computedAt));
+    out.push(refresh(s.dev, s.idx, h, lastChange.get(k) ?? null, computedAt, changes));
+  }
+  // Cartridge changes found (one row each) and the shipped marks they use up, a few statements a message.
+  for (const c of chunks(changes, 200)) {
+    await q.run(`INSERT INTO cartridge_changes (device_id, idx, changed_at, level_before, level_after, total_at_change, pages_printed)
+      VALUES ${c.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT (device_id, idx, changed_at) DO NOTHING`, c.flat());
+  }
+  // A new cartridge is in: what was shipped for the old one is used up (the newest change of each supply covers the earlier ones).
+  const newestChange = new Map<Key, [number, string, string]>();
+  for (const [dev, idx, at] of changes as [number, string, string][]) {
+    const cur = newestChange.get(key(dev, idx));
+    if (!cur || cur[2] < at) newestChange.set(key(dev, idx), [dev, idx, at]);
+  }
+  for (const c of chunks([...newestChange.values()], 200)) {
+    await q.run(`DELETE FROM supply_shipments WHERE ${c.map(() => '(device_id = ? AND idx = ? AND shipped_at <= ?)').join(' OR ')}`, c.flat());
   }
   for (const c of chunks(out, 300)) {
     await q.run(`INSERT INTO supply_forecasts (device_id, idx, computed_at, level_percent, days_left, empty_at, percent_per_day, method, points, since)
@@ -129,13 +144,13 @@ function pageRate(rows: { read_at: string; total: number | null }[]): number | n
 }
 
 /**
- * The supply's history since its last change (within the window of its newest reading): records any
- * new change found in it (a reading that arrived late is placed where it belongs; rare, so one
- * statement each) and returns the forecast row as of the newest reading (emptyAt is absolute; lists
- * compare it with the clock).
+ * The supply's history since its last change (within the window of its newest reading): adds any
+ * new change found in it to `changes` (a reading that arrived late is placed where it belongs; the
+ * caller stores them) and returns the forecast row as of the newest reading (emptyAt is absolute;
+ * lists compare it with the clock). Pure.
  */
-async function refresh(q: Queryable, dev: number, idx: string, all: { read_at: string; level_percent: number; total: number | null }[],
-  last: { at: string; total: number | null; yieldPages: number | null } | null, computedAt: string): Promise<unknown[]> {
+function refresh(dev: number, idx: string, all: { read_at: string; level_percent: number; total: number | null }[],
+  last: { at: string; total: number | null; yieldPages: number | null } | null, computedAt: string, changes: unknown[][]): unknown[] {
   const now = Date.parse(all[all.length - 1]!.read_at);
   const windowStart = new Date(now - FORECAST_WINDOW_DAYS * 86_400_000).toISOString();
   const since = last && last.at > windowStart ? last.at : windowStart;
@@ -146,11 +161,7 @@ async function refresh(q: Queryable, dev: number, idx: string, all: { read_at: s
     const changedAt = new Date(ch.at).toISOString();
     if (change && changedAt <= change.at) continue;
     const pages = cartridgeYield(ch, change ? { totalAtChange: change.total } : null);
-    await q.run(`INSERT INTO cartridge_changes (device_id, idx, changed_at, level_before, level_after, total_at_change, pages_printed)
-      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id, idx, changed_at) DO NOTHING`,
-    [dev, idx, changedAt, ch.levelBefore, ch.levelAfter, ch.totalAtChange, pages]);
-    // A new cartridge is in: what was shipped for the old one is used up.
-    await q.run('DELETE FROM supply_shipments WHERE device_id = ? AND idx = ? AND shipped_at <= ?', [dev, idx, changedAt]);
+    changes.push([dev, idx, changedAt, ch.levelBefore, ch.levelAfter, ch.totalAtChange, pages]);
     change = { at: changedAt, total: ch.totalAtChange, yieldPages: pages ?? change?.yieldPages ?? null };
   }
   if (change && change !== last) hist = hist.filter((p) => p.at >= Date.parse(change!.at));

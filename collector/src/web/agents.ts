@@ -1,7 +1,7 @@
-import { listAgents, type AgentRow } from '../api/agents.js';
+import { decodeAgentCursor, encodeAgentCursor, listAgents, type AgentRow } from '../api/agents.js';
 import { revokeAgent } from '../auth/agents.js';
 import { audit } from '../auth/audit.js';
-import { can, scopeCustomer } from '../auth/viewer.js';
+import { can, customerFilter } from '../auth/viewer.js';
 import { configSnippet, enroll, rekey } from '../enroll.js';
 import type { Req, WebViewer } from './context.js';
 import { silentSince } from './fleet.js';
@@ -15,8 +15,14 @@ function collectorUrl(r: Req): string {
   return `${r.o.secure ? 'https' : 'http'}://${host}`;
 }
 
+/** Agents a page shows (by customer and id; "Next page" goes on from the last). */
+export const AGENTS_PAGE = 200;
+
 export async function agentsPage(r: Req, v: WebViewer): Promise<void> {
-  const rows = await listAgents(r.o.db, scopeCustomer(v) ?? undefined);
+  const q = r.url.searchParams;
+  const customer = customerFilter(v, q.get('customer'));
+  const rows = await listAgents(r.o.db, customer, { limit: AGENTS_PAGE, after: decodeAgentCursor(q.get('after')) });
+  const next = rows.length === AGENTS_PAGE ? (() => { const n = new URLSearchParams(q); n.set('after', encodeAgentCursor(rows[rows.length - 1]!)); return `<p><a id="agents-next" href="/agents?${esc(n.toString())}">Next page</a></p>`; })() : '';
   const admin = can(v, 'manage-agents');
   const outcome = (a: AgentRow) => {
     if (!a.lastRunOutcome) return 'unknown';
@@ -40,7 +46,7 @@ export async function agentsPage(r: Req, v: WebViewer): Promise<void> {
 <form method="post" action="/agents/enroll" id="enroll">${csrfField(v)}
 <label>Customer code <input name="customer" required pattern="[A-Za-z0-9][A-Za-z0-9._-]{0,63}" placeholder="ACME-0001"></label>
 <label>Agent id (optional) <input name="agent" placeholder="frontdesk-pc"></label> <button type="submit">Enrol</button></form>` : '';
-  sendHtml(r.res, 200, page(v, 'Agents', `${table}\n${enrolForm}`));
+  sendHtml(r.res, 200, page(v, 'Agents', `${table}\n${next}\n${enrolForm}`));
 }
 
 function snippetPage(r: Req, v: WebViewer, title: string, e: { customer: string; agentId: string; key: string }): void {
