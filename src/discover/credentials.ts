@@ -32,7 +32,9 @@ export function sweepCredentials(config: Pick<Config, 'snmp' | 'snmpv3' | 'devic
   const own = new Map<string, Credential[]>();
   for (const [addr, d] of Object.entries(config.device)) {
     if (d.ignore || (!d.community && !d.snmpv3) || !isIpv4(addr)) continue;
-    own.set(addr, credentialsFor(cfg, addr));
+    const list = credentialsFor(cfg, addr);
+    // None under this version (a community with --snmp-version 3 and no user): nothing to ask it with.
+    if (list.length) own.set(addr, list);
   }
   return { common: credentialsFor(cfg), own };
 }

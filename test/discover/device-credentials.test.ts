@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
+import { sweepCredentials } from '../../src/discover/credentials.js';
 import { runDiscover } from '../../src/discover/run.js';
 import { deviceReader, rememberedFrom } from '../../src/schedule/run.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
@@ -47,6 +48,28 @@ const config = parseConfig([
 ].join('\n'), null);
 
 describe('amr discover with [device.ADDRESS] credentials', () => {
+  it('lists per address what amr run would ask with: its own community instead of [snmp] communities, its own v3 user first', () => {
+    const c = parseConfig([
+      '[snmp]', 'communities = public, second',
+      '[snmpv3.a]', 'user = alice', 'auth_protocol = none', '[snmpv3.b]', 'user = bob', 'auth_protocol = none',
+      '[device.10.0.0.5]', 'community = mine', '[device.10.0.0.6]', 'snmpv3 = b',
+      '[device.10.0.0.7]', 'web = false', '[device.printer.example]', 'community = named', '[device.10.0.0.8]', 'community = gone', 'ignore = true',
+    ].join('\n'), null);
+    const { common, own } = sweepCredentials(c);
+    expect(common.map((x) => x.label)).toEqual(['v3 user "alice" [snmpv3.a]', 'v3 user "bob" [snmpv3.b]', 'v2c community #1', 'v2c community #2', 'v1 community #1', 'v1 community #2']);
+    // Only sections with credentials of their own, by IP address, not ignored.
+    expect([...own.keys()]).toEqual(['10.0.0.5', '10.0.0.6']);
+    expect(own.get('10.0.0.5')!.map((x) => [x.label, x.ref])).toEqual([
+      ['v3 user "alice" [snmpv3.a]', { version: '3', user: 'alice' }],
+      ['v3 user "bob" [snmpv3.b]', { version: '3', user: 'bob' }],
+      ['v2c community of [device.10.0.0.5]', { version: '2c', community: -1 }],
+      ['v1 community of [device.10.0.0.5]', { version: '1', community: -1 }],
+    ]);
+    expect(own.get('10.0.0.6')!.map((x) => x.label).slice(0, 2)).toEqual(['v3 user "bob" [snmpv3.b]', 'v3 user "alice" [snmpv3.a]']);
+    // --snmp-version 2c: v3 users only where a [device] names one.
+    expect(sweepCredentials(c, '2c').own.get('10.0.0.6')!.map((x) => x.label)).toEqual(['v3 user "bob" [snmpv3.b]', 'v2c community #1', 'v2c community #2']);
+  });
+
   it('finds the devices that answer only their own credential and remembers it by reference', async () => {
     const r = await runDiscover({ config, targets: [`${prefix}.1-${prefix}.20`], rate: 0, timeoutMs: 500, retries: 0 });
     expect(r.printers.map((p) => [p.ip, p.credential])).toEqual([
