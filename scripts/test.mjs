@@ -1,9 +1,10 @@
 // `npm test`: what a newcomer runs on a fresh clone after `npm ci`. Installs the Debian
 // packages the tests use as real parts when they are missing (as root; otherwise one line
-// naming the apt-get command), builds in order (@amr/protocol, agent, tests, collector),
-// runs the agent's and the collector's suites with TMPDIR pointing at one folder of its
-// own, and removes that folder afterwards, whatever the tests left in it.
-import { execFileSync, spawnSync } from 'node:child_process';
+// naming the apt-get command), builds in order (@amr/protocol, agent, collector, then the
+// type check of the tests), runs the agent's and the collector's suites side by side with
+// TMPDIR pointing at one folder of its own, and removes that folder afterwards; a run
+// whose tests left anything in it fails, naming what was left.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,27 +42,63 @@ if (missing.length) {
 const tmp = mkdtempSync(join(tmpdir(), 'amr-test-'));
 chmodSync(tmp, 0o711);
 const env = { ...process.env, TMPDIR: tmp };
-// Builds stop the run at the first failure; both suites run even when the first fails.
+// Builds, in the order they need each other, stop the run at the first failure: the
+// protocol package and the agent, then the collector's dependencies (first run only) and
+// build (the agent's e2e tests import it).
 const builds = [
   ['npm', ['run', 'build', '--silent']],
-  ['npx', ['tsc', '-p', 'tsconfig.test.json']],
   ['node', ['scripts/ensure-collector.mjs']],
+  ['npm', ['--prefix', 'collector', 'run', 'build', '--silent']],
 ];
-// The suites run with only a loopback interface where the machine allows it (root):
-// nothing a test does can reach another network (scripts/loopback-only.sh).
+// Then, side by side: the agent's suite, the collector's, and the type check of src and
+// tests (incremental: a second run checks only what changed). The suites run with only a
+// loopback interface where the machine allows it (root): nothing a test does can reach
+// another network (scripts/loopback-only.sh); each has its own namespace, so their
+// servers never meet. On two cores this takes about the time of the agent's suite alone.
 const loopbackOnly = ['sh', join(root, 'scripts', 'loopback-only.sh')];
+const vitest = (dir) => join(dir, 'node_modules', 'vitest', 'vitest.mjs');
 const suites = [
-  [loopbackOnly[0], [loopbackOnly[1], 'npx', 'vitest', 'run', ...process.argv.slice(2)]],
-  [loopbackOnly[0], [loopbackOnly[1], 'npm', '--prefix', 'collector', 'test']],
+  { name: 'agent suite', cwd: root, cmd: loopbackOnly[0], args: [loopbackOnly[1], process.execPath, vitest(root), 'run', ...process.argv.slice(2)] },
+  { name: 'collector suite', cwd: join(root, 'collector'), cmd: loopbackOnly[0], args: [loopbackOnly[1], process.execPath, vitest(join(root, 'collector')), 'run'] },
+  { name: 'type check of src and tests', cwd: root, cmd: process.execPath, args: [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.test.json'] },
 ];
 const run = ([cmd, args]) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env }).status ?? 1;
+
+/** Starts a step; the first one's output goes to the terminal as it comes, the others' is kept. */
+function start({ name, cwd, cmd, args }, live) {
+  const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', live ? 'inherit' : 'pipe', live ? 'inherit' : 'pipe'] });
+  const chunks = [];
+  child.stdout?.on('data', (c) => chunks.push(c));
+  child.stderr?.on('data', (c) => chunks.push(c));
+  return new Promise((resolve) => {
+    child.on('error', (e) => resolve({ name, status: 1, output: Buffer.from(`npm test: cannot start the ${name}: ${e.message}\n`) }));
+    child.on('close', (code) => resolve({ name, status: code ?? 1, output: Buffer.concat(chunks) }));
+  });
+}
+
+/** All steps at once; each kept output is shown in one piece once the steps before it have been. */
+async function runSideBySide() {
+  const running = suites.map((step, i) => start(step, i === 0));
+  let status = 0;
+  for (const done of running) {
+    const { name, status: s, output } = await done;
+    if (output.length) process.stdout.write(`\nnpm test: ${name}:\n${output}`);
+    status ||= s;
+  }
+  return status;
+}
+
 let status = 0;
 try {
   for (const step of builds) if ((status = run(step)) !== 0) break;
-  if (status === 0) for (const step of suites) status = run(step) || status;
+  if (status === 0) status = await runSideBySide();
 } finally {
-  const left = readdirSync(tmp).length;
+  // Tests remove what they make (test/helpers/tmp.ts); a folder left behind fails the run.
+  const left = readdirSync(tmp);
   rmSync(tmp, { recursive: true, force: true });
-  if (left) process.stderr.write(`npm test: removed ${left} temporary folder(s) the tests left behind\n`);
+  if (left.length) {
+    process.stderr.write(`npm test: the tests left ${left.length} temporary folder(s) behind (now removed): ${left.sort().join(' ')}; make them with tempDir() of test/helpers/tmp.ts or remove them in afterAll\n`);
+    status ||= 1;
+  }
 }
 process.exit(status);

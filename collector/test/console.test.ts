@@ -189,7 +189,7 @@ describe('the console in Chromium', () => {
     expect(await page.locator('#to-ship button').count()).toBe(0);
     // The API with the session: the same rule.
     expect((await page.request.get(`${c.url}/api/v1/devices/${f}`)).status()).toBe(404);
-    expect((await page.request.get(`${c.url}/billing.csv?period=2025-03&customer=OTHER-0002`)).text()).resolves.not.toContain('F-1');
+    await expect((await page.request.get(`${c.url}/billing.csv?period=2025-03&customer=OTHER-0002`)).text()).resolves.not.toContain('F-1');
   });
 
   it('bills a period: a device never read in or near it shows "no data", exports CSV and JSON; an admin closes it', async () => {

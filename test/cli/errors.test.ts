@@ -2,16 +2,14 @@
  * The one error hierarchy through the real CLI: a user's mistake is one line and exit 2;
  * anything else is one line and exit 70 (internal error), its stack only with AMR_DEBUG.
  */
-import { cpSync, mkdtempSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { amr } from '../helpers/cli.js';
 import { execFile } from 'node:child_process';
+import { tempDir } from '../helpers/tmp.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const dirs: string[] = [];
-afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
 
 const lines = (s: string) => s.split('\n').filter((l) => l !== '');
 
@@ -34,9 +32,8 @@ describe('exit codes and one-line errors', () => {
   it('an unexpected failure (a broken installation) is one line and exit 70; AMR_DEBUG=1 adds the stack', async () => {
     // A copy of the installed package with one lazily loaded module missing: the
     // `discover` command fails when it loads its implementation.
-    const dir = mkdtempSync(join(tmpdir(), 'amr-broken-'));
-    dirs.push(dir);
-    for (const part of ['bin', 'dist', 'profiles', 'package.json', 'config.ini']) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
+    const dir = tempDir('amr-broken-');
+    for (const part of ['bin', 'dist', 'registry', 'package.json', 'config.ini']) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
     unlinkSync(join(dir, 'dist', 'discover', 'run.js'));
     const run = (env: NodeJS.ProcessEnv) => new Promise<{ code: number; stderr: string }>((resolve) => {

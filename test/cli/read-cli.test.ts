@@ -1,11 +1,11 @@
 /** `amr read` as a technician runs it: output, exit codes, and one-line errors. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amr } from '../helpers/cli.js';
 import { loadExpected } from '../helpers/fixtures.js';
 import { startFleet, type Fleet } from '../helpers/fleet.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const PORT = 16164;
 let fleet: Fleet;
@@ -70,7 +70,7 @@ describe('amr read', () => {
 });
 
 describe('config errors', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'amr-cli-'));
+  const dir = tempDir('amr-cli-');
   const write = (name: string, text: string) => {
     const file = join(dir, name);
     writeFileSync(file, text);

@@ -4,14 +4,13 @@
  * key given twice is refused naming both lines; `config show` speaks in durations and
  * `--json` is typed; UTF-16 (PowerShell 5.1's `>`) and UTF-8 with a BOM are read.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { amr } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 
-const work = mkdtempSync(join(tmpdir(), 'amr-config-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = tempDir('amr-config-');
 
 let n = 0;
 function file(text: string | Buffer): string {

@@ -1,14 +1,13 @@
 /** `amr config write`: the one config.ini generator both Windows installers call. */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { configText } from '../../src/config/write.js';
 import { amr } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 
-const work = mkdtempSync(join(tmpdir(), 'amr-config-write-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = tempDir('amr-config-write-');
 
 describe('config write', () => {
   it('round-trips every answer, secrets with ini metacharacters included', () => {

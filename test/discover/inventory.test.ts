@@ -1,11 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Classification } from '../../src/discover/classify.js';
 import { emptyInventory, loadInventory, mergeInventory, saveInventory } from '../../src/discover/inventory.js';
 import type { FoundDevice } from '../../src/discover/sweep.js';
 import { UserError } from '../../src/errors.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const printer: Classification = { printer: true, kind: 'printer', vendor: 'Brother', model: 'HL-L2350DW', reason: 'implements the Printer-MIB' };
 function found(ip: string, serial?: string, mac?: string, c: Classification = printer): FoundDevice {
@@ -65,7 +65,7 @@ describe('inventory', () => {
   });
 
   it('saves atomically and loads back; garbage is a clear UserError', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'amr-inv-'));
+    const dir = tempDir('amr-inv-');
     const file = join(dir, 'sub', 'inventory.json');
     expect(loadInventory(file).devices).toEqual([]);
     const inv = mergeInventory(emptyInventory(), [found('10.0.0.5', 'A')], { swept: all, complete: true });

@@ -4,7 +4,6 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { describeWriteError, requireWritableDir, writeFileDurable } from '../../src/durable-file.js';
@@ -13,9 +12,10 @@ import { loadState, saveState } from '../../src/schedule/state.js';
 import { Spool } from '../../src/transport/spool.js';
 import { mountTmpfs, type SmallDisk } from '../helpers/tmpfs.js';
 import { UserError } from '../../src/errors.js';
+import { tempDir } from '../helpers/tmp.js';
 
 let disk: SmallDisk;
-const work = mkdtempSync(join(tmpdir(), 'amr-durable-'));
+const work = tempDir('amr-durable-');
 const chattr = (flag: string, path: string) => spawnSync('chattr', [flag, path]);
 
 beforeAll(() => { disk = mountTmpfs(64); });

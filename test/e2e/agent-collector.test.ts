@@ -5,13 +5,13 @@
  * dealer's meter reads bill exactly the pages printed. A forged or replayed message is refused.
  */
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amr } from '../helpers/cli.js';
 import { startFleet, type Fleet } from '../helpers/fleet.js';
+import { tempDir } from '../helpers/tmp.js';
 
 // The collector is a separate package; its build is made by `npm test` (scripts/ensure-collector.mjs).
 const collectorModule = '../../collector/dist/index.js';
@@ -24,7 +24,7 @@ let api: CollectorApi;
 let collector: Awaited<ReturnType<CollectorApi['startCollector']>>;
 let config: string;
 let key: string;
-const work = mkdtempSync(join(tmpdir(), 'amr-e2e-'));
+const work = tempDir('amr-e2e-');
 
 beforeAll(async () => {
   api = (await import(collectorModule)) as CollectorApi;

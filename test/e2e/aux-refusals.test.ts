@@ -8,7 +8,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAuxPacket, errSignature } from '@amr/protocol';
@@ -17,6 +16,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { emptyReading, type Reading } from '../../src/reading/types.js';
 import { flushSpool, openTransport, spoolMessage } from '../../src/transport/deliver.js';
 import { readJournal } from '../../src/transport/journal.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const collectorModule = '../../collector/dist/index.js';
 type CollectorApi = typeof import('../../collector/dist/index.js');
@@ -25,7 +25,7 @@ let api: CollectorApi;
 let collector: Awaited<ReturnType<CollectorApi['startCollector']>>;
 let key: string;
 let closedPort: number;
-const work = mkdtempSync(join(tmpdir(), 'amr-aux-refusal-'));
+const work = tempDir('amr-aux-refusal-');
 const UDP_WAITS = [300, 300];
 
 beforeAll(async () => {

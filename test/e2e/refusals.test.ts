@@ -6,7 +6,6 @@
  */
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amr } from '../helpers/cli.js';
@@ -18,6 +17,7 @@ import { parseRefusal } from '../../src/transport/http.js';
 import { classifyRefusal } from '../../src/transport/refusal.js';
 import { signature } from '@amr/protocol';
 import { gzipSync } from 'node:zlib';
+import { tempDir } from '../helpers/tmp.js';
 
 const collectorModule = '../../collector/dist/index.js';
 type CollectorApi = typeof import('../../collector/dist/index.js');
@@ -29,7 +29,7 @@ let collector: Awaited<ReturnType<CollectorApi['startCollector']>>;
 let key: string;
 let waf: Server;
 let wafUrl: string;
-const work = mkdtempSync(join(tmpdir(), 'amr-refusal-'));
+const work = tempDir('amr-refusal-');
 
 beforeAll(async () => {
   api = (await import(collectorModule)) as CollectorApi;

@@ -7,14 +7,14 @@
  * as that agent (a test cannot wait days for `amr run` to make them).
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtp, startWebhookReceiver, until } from '../../collector/test/helpers/receivers.js';
 import { amr } from '../helpers/cli.js';
 import { startFleet, type Fleet } from '../helpers/fleet.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const collectorModule = '../../collector/dist/index.js';
 type CollectorApi = typeof import('../../collector/dist/index.js');
@@ -32,7 +32,7 @@ let hook: Awaited<ReturnType<typeof startWebhookReceiver>>;
 let config: string;
 let key: string;
 let secret: string;
-const work = mkdtempSync(join(tmpdir(), 'amr-e2e-toner-'));
+const work = tempDir('amr-e2e-toner-');
 
 beforeAll(async () => {
   api = (await import(collectorModule)) as CollectorApi;

@@ -1,16 +1,15 @@
 /** Who may read the secrets: icacls commands, SDDL parsing, file modes, and `amr config check`'s warnings. */
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { allowedSids, describeExposure, exposures, modeExposure, parseSddlDacl, sddlFromIcaclsSave, secureCommands } from '../../src/platform/acl.js';
 import { accessWarnings } from '../../src/platform/access-check.js';
 import { icaclsTrustee, serviceAccountSid } from '../../src/platform/accounts.js';
 import { inProgramFiles, systemTool } from '../../src/platform/system-tools.js';
 import { amr as runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'amr-acl-test-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('amr-acl-test-');
 
 const ENV = { SystemRoot: 'C:\\Windows' };
 

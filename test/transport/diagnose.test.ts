@@ -1,5 +1,5 @@
 /** `--dry-run` diagnosis for each failure, on loopback, in-process. */
-import { tmpdir } from 'node:os';
+import { tempDir } from '../helpers/tmp.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { openTransport } from '../../src/transport/deliver.js';
@@ -14,7 +14,7 @@ let aux: AuxListeners;
 const servers: Collector[] = [];
 
 beforeAll(async () => {
-  pki = makePki(join(tmpdir(), `amr-pki-${process.pid}-diag`), HOST);
+  pki = makePki(tempDir('amr-pki-'), HOST);
   aux = await startAux({ host: HOST, key: AGENT_KEY, agentId: AGENT_ID });
 });
 afterAll(async () => { await Promise.all([...servers.map((s) => s.close()), aux.close()]); });

@@ -3,7 +3,7 @@
  * amr -> cntlm (no credentials in amr's config) -> squid demanding NTLM -> collector.
  */
 import { createConnection } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../helpers/tmp.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { flushSpool, openTransport, spoolMessage } from '../../src/transport/deliver.js';
@@ -24,7 +24,7 @@ let squid: NtlmSquid;
 let cntlm: RunningProxy & { config: string };
 
 beforeAll(async () => {
-  pki = makePki(join(tmpdir(), `amr-pki-${process.pid}-ntlm`), SERVER);
+  pki = makePki(tempDir('amr-pki-'), SERVER);
   server = await startCollector({ host: SERVER, key: AGENT_KEY, agentId: AGENT_ID, tls: pki.good });
   squid = await startNtlmSquid('127.77.3.40', 33400 + (process.pid % 500));
   cntlm = await startCntlm('127.77.3.41', 33950 + (process.pid % 500), squid, ACCOUNT);

@@ -6,9 +6,8 @@
  * name is answered by an injected resolver, so no DNS server is ever asked.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { flushSpool, openTransport, spoolMessage } from '../../src/transport/deliver.js';
@@ -19,8 +18,9 @@ import { FLAG, type WindowsProxySources } from '../../src/platform/windows-proxy
 import { makePki, type Pki } from './helpers/pki.js';
 import { AGENT_ID, AGENT_KEY, makeConfig } from './helpers/config.js';
 import { startCollector, type Collector } from './helpers/collector.js';
-import { need, runSquid, tempDir, type RunningProxy } from './helpers/proxies.js';
+import { need, proxyDir, runSquid, type RunningProxy } from './helpers/proxies.js';
 import { sampleReading } from './helpers/readings.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const VIA_SQUID = '127.77.3.10';
 const DIRECT = '127.77.3.11';
@@ -64,12 +64,12 @@ function servePac(host: string, port: number): Promise<Server> {
 }
 
 beforeAll(async () => {
-  const pkiDir = mkdtempSync(join(tmpdir(), 'amr-pki-pac-'));
+  const pkiDir = tempDir('amr-pki-pac-');
   dirs.push(pkiDir);
   pki = makePki(pkiDir, VIA_SQUID);
   proxied = await startCollector({ host: VIA_SQUID, key: AGENT_KEY, agentId: AGENT_ID, tls: pki.good });
   direct = await startCollector({ host: DIRECT, key: AGENT_KEY, agentId: AGENT_ID });
-  squidDir = tempDir();
+  squidDir = proxyDir();
   dirs.push(squidDir);
   execFileSync(need('htpasswd', 'apache2-utils'), ['-bc', join(squidDir, 'passwd'), USER, PASS], { stdio: 'ignore' });
   chmodSync(join(squidDir, 'passwd'), 0o644);

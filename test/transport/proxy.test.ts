@@ -1,5 +1,5 @@
 /** Delivery through real authenticating proxies on loopback: squid (407) and tinyproxy (401). */
-import { tmpdir } from 'node:os';
+import { tempDir } from '../helpers/tmp.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { flushSpool, openTransport, spoolMessage } from '../../src/transport/deliver.js';
@@ -21,7 +21,7 @@ let squid: RunningProxy;
 let tiny: RunningProxy;
 
 beforeAll(async () => {
-  pki = makePki(join(tmpdir(), `amr-pki-${process.pid}-proxy`), SERVER);
+  pki = makePki(tempDir('amr-pki-'), SERVER);
   server = await startCollector({ host: SERVER, key: AGENT_KEY, agentId: AGENT_ID, tls: pki.good });
   [squid, tiny] = await Promise.all([
     startSquid('127.77.2.20', 31280 + (process.pid % 500), USER, PASS),

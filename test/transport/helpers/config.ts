@@ -1,15 +1,15 @@
 /** Build a Config for tests from ini text, with a temp data folder. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../../src/config/load.js';
 import type { Config } from '../../../src/config/types.js';
+import { tempDir } from '../../helpers/tmp.js';
 
 export const AGENT_ID = 'test-agent';
 export const AGENT_KEY = 'k3y-for-tests-0123456789';
 
+/** A data folder, removed after the test file. */
 export function tempData(): string {
-  return mkdtempSync(join(tmpdir(), 'amr-transport-'));
+  return tempDir('amr-transport-');
 }
 
 export function iniText(sections: Record<string, Record<string, string | number | boolean>>, dataDir: string): string {

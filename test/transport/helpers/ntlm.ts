@@ -7,7 +7,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { need, runSquid, stopper, tempDir, waitPort, type RunningProxy } from './proxies.js';
+import { need, proxyDir, runSquid, stopper, waitPort, type RunningProxy } from './proxies.js';
 
 export interface NtlmSquid extends RunningProxy { accessLog(): string }
 
@@ -16,7 +16,7 @@ const NTLM_FAKE_AUTH = '/usr/lib/squid/ntlm_fake_auth';
 export async function startNtlmSquid(host: string, port: number): Promise<NtlmSquid> {
   const squid = need('squid', 'squid');
   if (!existsSync(NTLM_FAKE_AUTH)) throw new Error(`${NTLM_FAKE_AUTH} is missing: apt-get install squid (Debian's squid ships it)`);
-  const dir = tempDir();
+  const dir = proxyDir();
   // NTLM only: no basic scheme, so a client without NTLM gets nowhere.
   const proxy = await runSquid(squid, dir, host, port, [`auth_param ntlm program ${NTLM_FAKE_AUTH}`, 'auth_param ntlm children 2'], true);
   const accessLog = join(dir, 'access.log');
@@ -28,7 +28,7 @@ export interface NtlmAccount { user: string; domain: string; password: string }
 /** cntlm in the foreground with hashes from `cntlm -H` (as the README says), relaying everything to `upstream`. */
 export async function startCntlm(host: string, port: number, upstream: RunningProxy, account: NtlmAccount): Promise<RunningProxy & { config: string }> {
   const cntlm = need('cntlm', 'cntlm');
-  const dir = tempDir();
+  const dir = proxyDir();
   const hashes = execFileSync(cntlm, ['-H', '-u', account.user, '-d', account.domain, '-p', account.password], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const hash = (name: string) => {
     const m = new RegExp(`^${name}\\s+([0-9A-F]{32})`, 'm').exec(hashes);

@@ -4,10 +4,10 @@
  * test with the package to install; CI installs squid, tinyproxy and apache2-utils.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from '../../helpers/tmp.js';
 
 export interface RunningProxy { url: string; host: string; port: number; stop(): Promise<void>; log(): string }
 
@@ -41,8 +41,8 @@ export function stopper(child: ChildProcess): () => Promise<void> {
   });
 }
 
-export function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'amr-proxy-'));
+export function proxyDir(): string {
+  const dir = tempDir('amr-proxy-');
   chmodSync(dir, 0o777); // squid and tinyproxy drop privileges to proxy/nobody and write logs here
   return dir;
 }
@@ -80,7 +80,7 @@ export async function runSquid(squid: string, dir: string, host: string, port: n
 export async function startSquid(host: string, port: number, user: string, password: string): Promise<RunningProxy> {
   const squid = need('squid', 'squid');
   const htpasswd = need('htpasswd', 'apache2-utils');
-  const dir = tempDir();
+  const dir = proxyDir();
   execFileSync(htpasswd, ['-bc', join(dir, 'passwd'), user, password], { stdio: 'ignore' });
   chmodSync(join(dir, 'passwd'), 0o644);
   return runSquid(squid, dir, host, port, [
@@ -91,7 +91,7 @@ export async function startSquid(host: string, port: number, user: string, passw
 
 export async function startTinyproxy(host: string, port: number, user: string, password: string): Promise<RunningProxy> {
   const tinyproxy = need('tinyproxy', 'tinyproxy-bin');
-  const dir = tempDir();
+  const dir = proxyDir();
   writeFileSync(join(dir, 'tinyproxy.conf'), [
     'User nobody',
     'Group nogroup',

@@ -1,0 +1,28 @@
+/**
+ * Temporary folders for tests. `tempDir()` makes one under the system temp folder and
+ * removes it (with whatever is inside) after the test file, from the setup file
+ * test/helpers/tmp-cleanup.ts; `npm test` fails a run that leaves any folder behind.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const made = new Set<string>();
+
+/** A fresh folder, removed after this test file (earlier with `removeTempDir`). */
+export function tempDir(prefix = 'amr-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.add(dir);
+  return dir;
+}
+
+/** Remove one folder made by `tempDir` now. */
+export function removeTempDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  made.delete(dir);
+}
+
+/** Remove every folder made by `tempDir` in this test file (the setup file's afterAll). */
+export function removeTempDirs(): void {
+  for (const dir of [...made]) removeTempDir(dir);
+}
