@@ -120,3 +120,27 @@ describe('a dealer\'s profiles in the registry\'s shape', () => {
     expect(() => loadWebProfiles(undefined, unknown)).toThrow(`web profile ${join(unknown, 'profiles', 'acme', 'web.json')}: no vendor family "acme"`);
   });
 });
+
+describe('a broken vendor.json', () => {
+  it('is one line naming the file and the place', async () => {
+    const { loadFamilies } = await import('../../src/registry/families.js');
+    const dir = mkdtempSync(join(tmpdir(), 'amr-registry-'));
+    temps.push(dir);
+    mkdirSync(join(dir, 'acme'));
+    const file = join(dir, 'acme', 'vendor.json');
+    const cases: Array<[unknown, string]> = [
+      [{ vendor: 'Acme', descr: [{ match: '^(Acme' }] }, 'descr[0].match: bad regular expression'],
+      [{ vendor: 'Acme', oids: [{ prefix: '1.3.6.1.4.1.99999', kind: 'printr' }] }, 'oids[0].kind: kind must be one of printer, mfp, network, host, other'],
+      [{ vendor: 'Acme', oids: [{ prefix: 'iso.3.6' }] }, 'oids[0].prefix: "iso.3.6" is not a dotted OID'],
+      [{ vendor: 'Acme', brand: [] }, 'unknown key "brand"'],
+      [{ vendor: 'Acme', models: [{ from: 'sysdescr', match: '(x)' }] }, 'models[0].from: must be one of'],
+    ];
+    for (const [data, place] of cases) {
+      writeFileSync(file, JSON.stringify(data));
+      expect(() => loadFamilies(dir)).toThrow(UserError);
+      expect(() => loadFamilies(dir)).toThrow(`vendor file ${file}: ${place}`);
+    }
+    writeFileSync(file, '{ "vendor": ');
+    expect(() => loadFamilies(dir)).toThrow(`vendor file ${file}: not valid JSON`);
+  });
+});
