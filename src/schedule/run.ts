@@ -16,9 +16,10 @@ import { emptyReading, type Reading } from '../reading/types.js';
 import { loadProfiles, type Profile } from '../profiles/index.js';
 import { credentialsFor, rememberedFirst, type CredentialRef } from '../snmp/credentials.js';
 import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import { describeWriteError, isDiskError, requireWritableDir } from '../durable-file.js';
 import { flushSpool, openTransport, spoolMessage, type FlushOptions, type FlushSummary } from '../transport/index.js';
-import type { Spool } from '../transport/spool.js';
+import { spoolDir, type Spool } from '../transport/spool.js';
 import type { AgentStatus, WireReading } from '@amr/protocol';
 import { requireSendable } from '../transport/deliver.js';
 import type { MessageType } from '@amr/protocol';
@@ -203,6 +204,8 @@ export async function runCycle(config: Config, deps: RunDeps = {}): Promise<RunR
 
   // An unwritable data folder, or one that is a file, is one line naming it (exit 2), not an internal error.
   requireWritableDir(dataDir);
+  const spoolAt = spoolDir(dataDir);
+  if (statSync(spoolAt, { throwIfNoEntry: false })?.isFile()) throw new UserError(`${spoolAt} is a file where amr keeps its spool folder; move or remove that file`);
   const lock = acquireRunLock(dataDir, { staleAfterMs: 2 * budget + 10 * 60_000, now });
   if (!lock.acquired) {
     report.exitCode = RUN_EXIT.busy;

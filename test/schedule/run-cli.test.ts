@@ -2,7 +2,7 @@
  * The built CLI (bin/amr.js, as the scheduled task starts it): two `amr run` started
  * together on the same data folder, against a simulated fleet and the test collector.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
@@ -79,5 +79,16 @@ describe('amr run (CLI)', () => {
     const r = await amr(['run', '--config', join(tmp.path, 'nope.ini')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^amr: .*nope\.ini: cannot read config file \(it does not exist\)\n$/);
+  });
+
+  it('a file where the spool folder belongs: one line naming it, exit 2 (was an internal error)', async () => {
+    const data = join(tmp.path, 'spool-is-file');
+    mkdirSync(data);
+    writeFileSync(join(data, 'spool'), '');
+    const cfg = join(tmp.path, 'spool-is-file.ini');
+    writeFileSync(cfg, readFileSync(configFile, 'utf8').replace(`data_dir = ${tmp.path}`, `data_dir = ${data}`));
+    const r = await amr(['run', '--config', cfg]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`amr: ${join(data, 'spool')} is a file where amr keeps its spool folder; move or remove that file\n`);
   });
 });
