@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import { cleanText, families, familyById, familyByName, familyDirs, matchFamilies, profileFamily, REGISTRY_DIR } from '../registry/families.js';
+import { cleanText, families, familyById, familyByName, familyDirs, matchFamilies, REGISTRY_DIR } from '../registry/families.js';
 import { schemaProblem, WEB_SCHEMA_FILE } from '../profiles/schema.js';
 import { regex } from '../profiles/values.js';
 import { COUNTER_KEYS, type Reading } from '../reading/types.js';
@@ -123,9 +123,10 @@ export function loadWebProfiles(dir: string = PROFILE_DIR, dataDir?: string | nu
 
 /**
  * The profile for a device: among the profiles of the device's family, a model match beats
- * a family-wide one. The family is the registry's match of sysObjectID and sysDescr (a
- * sysDescr family without web pages, such as Dell, leaves it to the OID's family); a Reading
- * without them is matched by its vendor or brand name.
+ * a family-wide one. The family is the registry's match of sysObjectID and sysDescr, the one
+ * recognizeVendor names (a Savin is Ricoh); unlike the SNMP profile, pages never come from
+ * the OID tree's family when sysDescr names another maker (an OEM e-STUDIO under Lexmark's
+ * tree does not get Lexmark's pages). A Reading without them is matched by its vendor or brand name.
  */
 export function matchWebProfile(reading: Reading, profiles: WebProfile[]): WebProfile | null {
   const name = reading.identity.vendor?.trim().toLowerCase() ?? '';
@@ -133,7 +134,8 @@ export function matchWebProfile(reading: Reading, profiles: WebProfile[]): WebPr
   const sysDescr = cleanText(reading.identity.sysDescr);
   let family: string | undefined;
   if (sysObjectID || sysDescr) {
-    family = profileFamily(matchFamilies(sysObjectID, sysDescr), (id) => profiles.some((p) => p.family === id))?.id;
+    const hits = matchFamilies(sysObjectID, sysDescr);
+    family = (hits.descr ?? hits.oid)?.family.id;
   }
   family ??= familyByName(name)?.id;
   if (!family && !name) return null;

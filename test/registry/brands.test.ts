@@ -58,6 +58,23 @@ describe('a brand is its family for classification, SNMP profile and web profile
   }
 });
 
+describe('an OEM device under another maker\'s sysObjectID', () => {
+  it('a Toshiba e-STUDIO under Lexmark\'s tree is Toshiba: Toshiba\'s SNMP profile and no Lexmark pages', () => {
+    const varbinds = parseSnmprec(readFileSync(join(DEVICES_DIR, 'detect', 'toshiba-tec_estudio305.snmprec'), 'utf8'));
+    const { reading, profile } = readWithProfiles(varbinds, builtins());
+    expect(reading.identity.vendor).toBe('Toshiba');
+    expect(profile?.name).toBe('toshiba');
+    expect(matchWebProfile(reading, loadWebProfiles())).toBeNull();
+  });
+  it('a Dell under Lexmark\'s tree keeps Lexmark\'s SNMP profile (Dell has none), as before', () => {
+    const varbinds = parseSnmprec('1.3.6.1.2.1.1.1.0|4|Dell MFP Laser 3115cn; NM 1.0\n1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.641.2.1');
+    const { reading, profile } = readWithProfiles(varbinds, builtins());
+    expect(reading.identity.vendor).toBe('Dell');
+    expect(profile?.name).toBe('lexmark');
+    expect(matchWebProfile(reading, loadWebProfiles())).toBeNull();
+  });
+});
+
 describe('amr read of a Savin MP C3003 reads Ricoh Web Image Monitor', () => {
   const HOST = '127.0.39.1';
   const PORT = 16179;
