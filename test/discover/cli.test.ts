@@ -1,11 +1,11 @@
 /** `amr discover` end to end through the CLI entry point, against the simulator. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { block, recording } from './helpers.js';
-import { tempDir } from '../helpers/tmp.js';
+import { tempConfig } from '../helpers/tmp.js';
 
 let sims: Simulator[] = [];
 afterEach(async () => {
@@ -30,10 +30,8 @@ async function amr(args: string[]): Promise<{ code: number; out: string; err: st
 }
 
 function setup() {
-  const dir = tempDir('amr-discover-');
-  const config = join(dir, 'config.ini');
-  writeFileSync(config, '[agent]\ncustomer = ACME\n\n[snmp]\ncommunities = public\n');
-  return { dir, config };
+  const { dir, file } = tempConfig('[agent]\ncustomer = ACME\n\n[snmp]\ncommunities = public\n', 'amr-discover-');
+  return { dir, config: file };
 }
 
 describe('amr discover', () => {

@@ -4,15 +4,13 @@
  * port 80 of the same loopback address. Each one shows counters that SNMP lacked,
  * marked with the page they came from.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amr } from '../helpers/cli.js';
 import { startFleet, type Fleet } from '../helpers/fleet.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { parseSnmprec } from '../../src/snmp/snmprec.js';
 import { files, startServer, type TestServer } from '../http-scrape/server.js';
-import { tempDir } from '../helpers/tmp.js';
+import { tempConfig } from '../helpers/tmp.js';
 
 const PORT = 16168;
 const xml = 'text/xml';
@@ -70,8 +68,7 @@ beforeAll(async () => {
   lexmarkWeb = await startServer(LEXMARK, files({ '/cgi-bin/dynamic/printer/config/reports/deviceinfo.html': { file: 'lexmark/deviceinfo.html' } }), { port: 80 });
   // Brother's and Lexmark's pages are off by default (they only repeat the total); these
   // devices give no total by SNMP, so the dealer switches them on.
-  config = join(tempDir('amr-webv-'), 'config.ini');
-  writeFileSync(config, `[agent]\ncustomer = X\n[device.${fleet.address.get('brother')}]\nweb = true\n[device.${LEXMARK}]\nweb = true\n`);
+  config = tempConfig(`[agent]\ncustomer = X\n[device.${fleet.address.get('brother')}]\nweb = true\n[device.${LEXMARK}]\nweb = true\n`, 'amr-webv-').file;
 });
 afterAll(async () => {
   await fleet?.sim.stop();

@@ -3,14 +3,12 @@
  * printer's own web pages from a loopback web server on port 80 of the same address:
  * the counters SNMP lacks come from the pages, each shown with its page and selector.
  */
-import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amr } from '../helpers/cli.js';
 import { startFleet, type Fleet } from '../helpers/fleet.js';
 import { files } from '../http-scrape/server.js';
-import { tempDir } from '../helpers/tmp.js';
+import { tempConfig } from '../helpers/tmp.js';
 
 const PORT = 16167;
 let fleet: Fleet;
@@ -61,8 +59,7 @@ describe('amr read with web pages', () => {
   });
 
   it('[device.X] web = false reads no page', async () => {
-    const file = join(tempDir('amr-web-'), 'config.ini');
-    writeFileSync(file, '[agent]\ncustomer = X\n[device.127.0.29.1]\nweb = false\n');
+    const { file } = tempConfig('[agent]\ncustomer = X\n[device.127.0.29.1]\nweb = false\n', 'amr-web-');
     const before = web.requests.length;
     const r = await amr(['read', '127.0.29.1', '--port', String(PORT), '--json', '--config', file]);
     expect(r.code).toBe(0);

@@ -17,7 +17,7 @@ import { parseRefusal } from '../../src/transport/http.js';
 import { classifyRefusal } from '../../src/transport/refusal.js';
 import { signature } from '@amr/protocol';
 import { gzipSync } from 'node:zlib';
-import { tempDir } from '../helpers/tmp.js';
+import { tempConfig, tempDir } from '../helpers/tmp.js';
 
 const collectorModule = '../../collector/dist/index.js';
 type CollectorApi = typeof import('../../collector/dist/index.js');
@@ -75,9 +75,7 @@ describe('a refusal configuration can fix', () => {
   ];
   for (const c of cases) {
     it(`${c.name}: messages stay spooled, one line says what to change, the run after the fix delivers them`, async () => {
-      const dir = mkdtempSync(join(work, 'cfg-'));
-      const file = join(dir, 'config.ini');
-      writeFileSync(file, configText(dir, c.over));
+      const { dir, file } = tempConfig((d) => configText(d, c.over), 'amr-refusal-cfg-');
       const before = await storedFor('front-pc');
       const bad = await amr(['run', '--config', file], {}, 60_000);
       expect(bad.code).toBe(2);
@@ -148,10 +146,8 @@ describe('one odd device never costs the others', () => {
   });
 
   it('a reading the collector can never take is split out: the other 5 are stored, it alone is quarantined and visible', async () => {
-    const dir = mkdtempSync(join(work, 'split-'));
-    const file = join(dir, 'config.ini');
-    writeFileSync(file, configText(dir));
-    const config = parseConfig(configText(dir), file);
+    const { dir, file, text } = tempConfig((d) => configText(d), 'amr-refusal-split-');
+    const config = parseConfig(text, file);
     const items = Array.from({ length: 6 }, (_, i) => reading(100 + i, i === 4 ? (r) => { r.readAt = '2099-01-01T00:00:00.000Z'; } : undefined));
     const t = openTransport(config, { forSending: true });
     spoolMessage(config, 'readings', items, t);
@@ -186,9 +182,7 @@ describe('an HTML 400 from something in front of the collector', () => {
 
 describe('amr send --dry-run', () => {
   it('says plain HTTP, not HTTPS, and shows auxiliary channels that refuse the agent as refusing, not "ok"', async () => {
-    const dir = mkdtempSync(join(work, 'dry-'));
-    const file = join(dir, 'config.ini');
-    writeFileSync(file, configText(dir, { key: 'wrong-key' }).replace('tcp_port = 0\nudp_ports =', `tcp_port = ${collector.tcpPort}\nudp_ports = ${collector.udpPorts[0]}`));
+    const { file } = tempConfig((d) => configText(d, { key: 'wrong-key' }).replace('tcp_port = 0\nudp_ports =', `tcp_port = ${collector.tcpPort}\nudp_ports = ${collector.udpPorts[0]}`), 'amr-refusal-dry-');
     const r = await amr(['send', '--dry-run', '--config', file], {}, 60_000);
     expect(r.code).toBe(1);
     expect(r.stdout.split('\n')[0]).toBe('Report: the primary channel (plain HTTP, not encrypted) does not work from this PC');

@@ -1,15 +1,14 @@
 /** The real CLI: kill -9 during a send, `amr send` exit codes, `amr send --dry-run`, `amr monitor`. */
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { tempDir } from '../helpers/tmp.js';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spoolMessage } from '../../src/transport/deliver.js';
 import { makePki, type Pki } from './helpers/pki.js';
-import { AGENT_ID, AGENT_KEY, iniText, tempData } from './helpers/config.js';
+import { AGENT_ID, AGENT_KEY, configFile } from './helpers/config.js';
 import { startCollector, type Collector } from './helpers/collector.js';
 import { sampleReading } from './helpers/readings.js';
 import { amr, buildDist } from './helpers/cli.js';
-import { parseConfig } from '../../src/config/load.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const HOST = '127.77.3.10';
 let pki: Pki;
@@ -28,11 +27,7 @@ async function collector(opts: Partial<Parameters<typeof startCollector>[0]> = {
 }
 
 function setup(urls: string[], extra: Record<string, Record<string, string | number | boolean>> = {}) {
-  const data = tempData();
-  const text = iniText({ ...extra, server: { urls: urls.join(', '), ca_file: pki.caFile, timeout: '2s', ...(extra.server ?? {}) } }, data);
-  const file = join(data, 'config.ini');
-  writeFileSync(file, text);
-  return { data, file, config: parseConfig(text, file) };
+  return configFile({ ...extra, server: { urls: urls.join(', '), ca_file: pki.caFile, timeout: '2s', ...(extra.server ?? {}) } });
 }
 
 const spooled = (data: string) => existsSync(join(data, 'spool')) ? readdirSync(join(data, 'spool')).filter((f) => /^\d-.*\.json$/.test(f)) : [];

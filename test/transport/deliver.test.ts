@@ -1,6 +1,5 @@
 /** Delivery over real HTTPS on loopback: store and forward, failover, and each failure the journal must name. */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { tempDir } from '../helpers/tmp.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { flushSpool, spoolMessage } from '../../src/transport/deliver.js';
@@ -10,6 +9,7 @@ import { AGENT_ID, AGENT_KEY, makeConfig, tempData } from './helpers/config.js';
 import { startAux, startCollector, type Collector } from './helpers/collector.js';
 import { sampleReading } from './helpers/readings.js';
 import type { Message } from '@amr/protocol';
+import { tempDir } from '../helpers/tmp.js';
 
 const HOST = '127.77.0.10';
 const HOST2 = '127.77.0.11';

@@ -1,5 +1,4 @@
 /** `--dry-run` diagnosis for each failure, on loopback, in-process. */
-import { tempDir } from '../helpers/tmp.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { openTransport } from '../../src/transport/deliver.js';
@@ -7,6 +6,7 @@ import { diagnose } from '../../src/transport/diagnose.js';
 import { makePki, type Pki } from './helpers/pki.js';
 import { AGENT_ID, AGENT_KEY, makeConfig } from './helpers/config.js';
 import { startAux, startCollector, type AuxListeners, type Collector } from './helpers/collector.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const HOST = '127.77.4.10';
 let pki: Pki;

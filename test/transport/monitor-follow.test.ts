@@ -1,9 +1,9 @@
 /** `amr monitor --follow`: the real CLI shows journal entries written after it started. */
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
 import { Journal, journalDir, type JournalEntry } from '../../src/transport/journal.js';
-import { iniText, tempData } from './helpers/config.js';
+import { configFile } from './helpers/config.js';
 import { amr, buildDist } from './helpers/cli.js';
 
 beforeAll(() => buildDist(), 60_000);
@@ -21,9 +21,7 @@ async function until(what: string, check: () => boolean, ms = 15_000): Promise<v
 }
 
 test('follows new entries (with the filter) until SIGTERM, then exits 0', async () => {
-  const data = tempData();
-  const file = join(data, 'config.ini');
-  writeFileSync(file, iniText({ server: { urls: 'https://127.77.3.60:9/amr' } }, data));
+  const { data, file } = configFile({ server: { urls: 'https://127.77.3.60:9/amr' } });
   const journal = new Journal(journalDir(data)); // the transport's own writer
   journal.write(entry('udp', '127.77.3.60:41001', 'ok'));
 

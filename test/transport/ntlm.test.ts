@@ -3,7 +3,6 @@
  * amr -> cntlm (no credentials in amr's config) -> squid demanding NTLM -> collector.
  */
 import { createConnection } from 'node:net';
-import { tempDir } from '../helpers/tmp.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { flushSpool, openTransport, spoolMessage } from '../../src/transport/deliver.js';
@@ -15,6 +14,7 @@ import { startCollector, type Collector } from './helpers/collector.js';
 import { startCntlm, startNtlmSquid, type NtlmSquid } from './helpers/ntlm.js';
 import type { RunningProxy } from './helpers/proxies.js';
 import { sampleReading } from './helpers/readings.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const SERVER = '127.77.3.42';
 const ACCOUNT = { user: 'amrntlm', domain: 'CORP', password: 'Ntlm-S3cret-pw' };

@@ -1,5 +1,4 @@
 /** Delivery through real authenticating proxies on loopback: squid (407) and tinyproxy (401). */
-import { tempDir } from '../helpers/tmp.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { flushSpool, openTransport, spoolMessage } from '../../src/transport/deliver.js';
@@ -11,6 +10,7 @@ import { AGENT_ID, AGENT_KEY, makeConfig } from './helpers/config.js';
 import { startCollector, type Collector } from './helpers/collector.js';
 import { startSquid, startTinyproxy, type RunningProxy } from './helpers/proxies.js';
 import { sampleReading } from './helpers/readings.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const SERVER = '127.77.2.10';
 const USER = 'amruser';

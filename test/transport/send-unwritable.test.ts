@@ -8,8 +8,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spoolMessage } from '../../src/transport/deliver.js';
-import { parseConfig } from '../../src/config/load.js';
-import { AGENT_ID, AGENT_KEY, iniText, tempData } from './helpers/config.js';
+import { AGENT_ID, AGENT_KEY, configFile } from './helpers/config.js';
 import { startCollector, type Collector } from './helpers/collector.js';
 import { sampleReading } from './helpers/readings.js';
 import { amr, buildDist, ROOT } from './helpers/cli.js';
@@ -23,11 +22,7 @@ beforeAll(async () => {
 afterAll(async () => { await server.close(); });
 
 function setup() {
-  const data = tempData();
-  const file = join(data, 'config.ini');
-  const text = iniText({ server: { urls: server.url, allow_http: true, timeout: '2s' } }, data);
-  writeFileSync(file, text);
-  return { data, file, config: parseConfig(text, file) };
+  return configFile({ server: { urls: server.url, allow_http: true, timeout: '2s' } });
 }
 const spooled = (data: string) => (existsSync(join(data, 'spool')) ? readdirSync(join(data, 'spool')).filter((f) => /^\d-.*\.json$/.test(f)) : []);
 

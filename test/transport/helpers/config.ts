@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { parseConfig } from '../../../src/config/load.js';
 import type { Config } from '../../../src/config/types.js';
-import { tempDir } from '../../helpers/tmp.js';
+import { tempConfig, tempDir } from '../../helpers/tmp.js';
 
 export const AGENT_ID = 'test-agent';
 export const AGENT_KEY = 'k3y-for-tests-0123456789';
@@ -20,6 +20,12 @@ export function iniText(sections: Record<string, Record<string, string | number 
   };
   for (const [s, kv] of Object.entries(sections)) base[s] = { ...(base[s] ?? {}), ...kv };
   return Object.entries(base).map(([s, kv]) => `[${s}]\n${Object.entries(kv).map(([k, v]) => `${k} = ${v}`).join('\n')}\n`).join('\n');
+}
+
+/** A data folder holding config.ini made from `sections` (data_dir = the folder), and its Config. */
+export function configFile(sections: Record<string, Record<string, string | number | boolean>>): { data: string; file: string; text: string; config: Config } {
+  const { dir, file, text } = tempConfig((dir) => iniText(sections, dir), 'amr-transport-');
+  return { data: dir, file, text, config: parseConfig(text, file) };
 }
 
 export function makeConfig(sections: Record<string, Record<string, string | number | boolean>>, dataDir = tempData()): Config {
