@@ -1,7 +1,8 @@
 // bench/console: a dealer's database at full fleet size, and how fast the console's queries and
 // ingestion are on it. PostgreSQL seeded with set-based SQL (seed-pg.mjs); SQLite copied from it
 // in batched transactions. Usage (inside your network namespace; needs collector/dist built):
-//   node bench/console/run.mjs [--devices 100000] [--raw-days 7] [--daily-days 365] [--sqlite] [--ingest-seconds 20] [--keep DIR]
+//   node bench/console/run.mjs [--devices 100000] [--raw-days 7] [--daily-days 365] [--year-devices N] [--sqlite] [--ingest-seconds 20] [--keep DIR]
+//     [--seed-only] [--pgdata DIR (measure a kept cluster)] [--skip-pg (with --sqlite: only the SQLite copy)] [--ingest-only] [--now ISO (the seed's)]
 import { execFileSync } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync, chmodSync } from 'node:fs';
@@ -41,14 +42,16 @@ const PGDATA = opt('pgdata'); // measure an already seeded cluster (a copy of a 
 const pgdir = join(dir, 'pg');
 const port = Number(opt('port', '15432'));
 function startPg() {
+  if (opt('pgurl')) return;
   execFileSync('mkdir', ['-p', pgdir]);
   if (process.getuid() === 0) execFileSync('chown', ['postgres:', pgdir]);
   if (!PGDATA) asPg(`${bindir}/initdb`, ['-D', join(pgdir, 'data'), '-U', 'amr', '--auth=trust', '-E', 'UTF8']);
   asPg(`${bindir}/pg_ctl`, ['-D', PGDATA ?? join(pgdir, 'data'), '-l', join(pgdir, 'log'), '-w', '-t', '60', '-o',
     `-h 127.0.0.1 -p ${port} -k ${pgdir} -c shared_buffers=256MB -c work_mem=32MB -c maintenance_work_mem=512MB -c max_wal_size=8GB -c checkpoint_timeout=30min`, 'start']);
 }
-const stopPg = () => { try { asPg(`${bindir}/pg_ctl`, ['-D', PGDATA ?? join(pgdir, 'data'), '-m', 'fast', '-w', 'stop']); } catch { /* gone */ } };
-const PGURL = `postgres://amr@127.0.0.1:${port}/postgres`;
+const stopPg = () => { if (opt('pgurl')) return; try { asPg(`${bindir}/pg_ctl`, ['-D', PGDATA ?? join(pgdir, 'data'), '-m', 'fast', '-w', 'stop']); } catch { /* gone */ } };
+// --pgurl URL: measure a cluster that is already running (e.g. another run's, by its socket directory); not started or stopped here.
+const PGURL = opt('pgurl') ?? `postgres://amr@127.0.0.1:${port}/postgres`;
 
 function pct(xs, p) { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil(p / 100 * s.length) - 1)]; }
 async function time(label, fn, runs = RUNS) {
@@ -246,9 +249,11 @@ async function main() {
   let results = [];
   let ing = null;
   if (!SKIP_PG) { // --skip-pg: only copy the (kept, --pgdata) cluster into SQLite and measure that
-    results = await measure(db, 'pg');
     const c = await C.startCollector({ db, host: '127.3.10.1', log: false, notify: { smtp: null, intervalMs: 3_600_000 } });
-    results.push(...await httpRoutes(c.url, db, 'pg'));
+    if (!args.includes('--ingest-only')) { // --ingest-only: only the HTTP ingestion (on a kept cluster, --pgdata)
+      results = await measure(db, 'pg');
+      results.push(...await httpRoutes(c.url, db, 'pg'));
+    }
     ing = await ingest(c.url, db);
     log(`pg ingestion: ${ing.readingsPerSecond.toFixed(0)} readings/s over HTTP (10x average arrival = ${ing.target.toFixed(0)}/s; ratio ${ing.ratio.toFixed(1)}x), message p95 ${ing.p95ms.toFixed(0)} ms`);
     await c.stop();

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countersBackwards, meters, startCollector, type Collector } from '../src/index.js';
 import { customers, deviceModels } from '../src/api/devices.js';
 import { decodeAgentCursor, encodeAgentCursor, listAgents } from '../src/api/agents.js';
+import { dayIn } from '../src/api/history.js';
 import { BACKENDS } from './helpers/backends.js';
 import { message, post, reading, type Agent } from './helpers/client.js';
 
@@ -129,5 +130,22 @@ describe.each(BACKENDS.map((b, i) => [b().name, b, i] as const))('kept and probe
     expect(paged).toEqual(all.map((x) => x.agentId));
     expect((await listAgents(c.db, 'BETA-0002', { limit: 10 })).map((x) => x.agentId)).toEqual(all.slice(1).map((x) => x.agentId));
     expect(decodeAgentCursor('not-a-cursor')).toBeNull();
+  });
+});
+
+describe('local days of a year of reads (device charts)', () => {
+  it('match the zone\'s own formatting across offset changes, half- and quarter-hour zones', () => {
+    for (const tz of ['UTC', 'Europe/Berlin', 'America/St_Johns', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Asia/Kolkata', 'America/Sao_Paulo']) {
+      const fast = dayIn(tz);
+      const f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
+      const wrong: string[] = [];
+      for (let t = Date.parse('2025-01-01T00:00:00Z'); t < Date.parse('2026-12-31T00:00:00Z'); t += 29 * 60_000 + 7_000) {
+        const iso = new Date(t).toISOString();
+        if (fast(iso) !== f.format(t)) wrong.push(`${tz} ${iso}`);
+      }
+      expect(wrong).toEqual([]);
+    }
+    expect(dayIn('Europe/Berlin')('2026-03-29T00:59:59.000Z')).toBe('2026-03-29');
+    expect(dayIn('Europe/Berlin')('2026-10-24T22:30:00.000Z')).toBe('2026-10-25');
   });
 });

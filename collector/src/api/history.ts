@@ -19,10 +19,32 @@ const DAY = 86_400_000;
 /** Charts end at the device's last read (a device silent for months still shows its history), at the latest now. */
 export const historyEnd = (lastReadAt: string | null) => Math.min(Date.now(), lastReadAt ? Date.parse(lastReadAt) + DAY : Date.now());
 
-/** YYYY-MM-DD of an instant in a time zone (en-CA formats dates so). */
+/**
+ * YYYY-MM-DD of an instant in a time zone (en-CA formats dates so). A year of raw reads is thousands of
+ * instants: the zone's offset is looked up once per UTC day (at its start and at the next day's start);
+ * where the two agree (every day but those of an offset change) the local day is the instant shifted by
+ * it, else the instant is formatted in the zone.
+ */
 export function dayIn(timeZone: string): (iso: string) => string {
   const f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-  return (iso) => f.format(new Date(iso));
+  const full = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+  const offsets = new Map<number, number>();
+  const offsetAt = (t: number): number => {
+    let o = offsets.get(t);
+    if (o === undefined) {
+      const p = Object.fromEntries(full.formatToParts(t).map((x) => [x.type, x.value]));
+      o = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second)) - t;
+      offsets.set(t, o);
+    }
+    return o;
+  };
+  return (iso) => {
+    const t = Date.parse(iso);
+    if (!Number.isFinite(t)) return f.format(new Date(iso));
+    const d0 = Math.floor(t / DAY) * DAY;
+    const o = offsetAt(d0);
+    return o === offsetAt(d0 + DAY) ? new Date(t + o).toISOString().slice(0, 10) : f.format(t);
+  };
 }
 
 /**
