@@ -18,6 +18,7 @@ import * as DH from '../../collector/dist/api/history.js';
 import { addUser } from '../../collector/dist/auth/users.js';
 import { createSession } from '../../collector/dist/auth/sessions.js';
 import { createToken } from '../../collector/dist/auth/tokens.js';
+import { defaultKeyFile } from '../../collector/dist/agent-keys.js';
 
 const args = process.argv.slice(2);
 const opt = (n, d) => { const i = args.indexOf(`--${n}`); return i >= 0 ? args[i + 1] : d; };
@@ -228,6 +229,7 @@ async function main() {
   log(`seeding ${DEVICES} devices, ${AGENTS} agents, ${CUSTOMERS} customers; raw window ${RAW_DAYS} d, daily rollups ${DAILY_DAYS} d, monthly 12; dir ${dir}`);
   startPg();
   const db = await C.openDb(PGURL);
+  const pgKeyFile = defaultKeyFile(db);
   const client = new pg.Client({ connectionString: PGURL });
   await client.connect();
   const seedTimes = [];
@@ -260,7 +262,7 @@ async function main() {
   }
 
   let sqlite = null;
-  if (args.includes('--sqlite')) {
+  if (args.includes('--sqlite') && opt('sqlite-file')) { /* --sqlite-file PATH: measure a kept copy (no copying) */ } else if (args.includes('--sqlite')) {
     const file = join(dir, 'dealer.db');
     const sdb = await C.openDb(`sqlite:${file}`); // schema
     await sdb.close();
@@ -286,6 +288,12 @@ async function main() {
       log(`sqlite copy ${t}: ${n} rows (${((performance.now() - t0) / 1000).toFixed(0)} s so far)`);
     }
     s.exec('ANALYZE'); s.close();
+  }
+  if (args.includes('--sqlite')) {
+    const file = opt('sqlite-file') ?? join(dir, 'dealer.db');
+    // The copied agent keys are sealed with the PostgreSQL database's key file: the copy opens with the same one.
+    const pgKey = process.env.AMR_COLLECTOR_KEY_FILE ?? pgKeyFile;
+    if (pgKey && !process.env.AMR_COLLECTOR_KEY_FILE) process.env.AMR_COLLECTOR_KEY_FILE = pgKey;
     const sdb2 = await C.openDb(`sqlite:${file}`);
     const sres = await measure(sdb2, 'sqlite');
     const sc = await C.startCollector({ db: sdb2, host: '127.3.10.2', log: false, notify: { smtp: null, intervalMs: 3_600_000 } });
