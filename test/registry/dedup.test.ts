@@ -45,18 +45,27 @@ function registryFiles(dir: string): Array<{ file: string; data: unknown }> {
   return out;
 }
 
+/**
+ * A regular expression as the check compares it: `\s+`, `\s*`, `\s` and runs of spaces all
+ * become one space, so a copy that differs only in how it spells a blank ('Attached to (\S+)'
+ * against 'Attached to\s+(\S+)') is still a copy.
+ */
+export function sameRegex(source: string): string {
+  return source.replace(/(?:\\s[+*]?| +)+/g, ' ');
+}
+
 /** Facts written in more than one file, as one line each: the fact and the places. */
 export function duplicates(files: Array<{ file: string; data: unknown }>): string[] {
   const seen = new Map<string, Fact[]>();
   for (const { file, data } of files) {
     for (const f of facts(data, file)) {
-      const k = `${f.kind} ${f.kind === 'regex' ? f.text : f.text}`;
+      const k = `${f.kind} ${f.kind === 'regex' ? sameRegex(f.text) : f.text}`;
       seen.set(k, [...(seen.get(k) ?? []), f]);
     }
   }
   const out: string[] = [];
-  for (const [k, list] of seen) {
-    if (new Set(list.map((f) => f.file)).size > 1) out.push(`${k}: ${list.map((f) => `${f.file} ${f.place}`).join(', ')}`);
+  for (const list of seen.values()) {
+    if (new Set(list.map((f) => f.file)).size > 1) out.push(`${list[0]!.kind} ${list[0]!.text}: ${list.map((f) => `${f.file} ${f.place}`).join(', ')}`);
   }
   return out;
 }
@@ -82,12 +91,23 @@ describe('the registry writes each fact once', () => {
     }
   });
 
+  it('a built-in SNMP profile takes the model in sysDescr from its vendor.json, never a pattern of its own', () => {
+    const own = files.filter((f) => f.file.endsWith('/snmp.yaml')).flatMap(({ file, data }) =>
+      ((data as { identity?: { model?: Array<{ sysDescr?: boolean; pattern?: string }> } }).identity?.model ?? [])
+        .filter((spec) => typeof spec === 'object' && spec.sysDescr).map((spec) => `${file}: ${spec.pattern}`));
+    expect(own).toEqual([]);
+  });
+
   it('the check finds a pattern or OID copied into another file', () => {
     const ricoh = { descr: [{ match: '^RICOH\\s' }], oids: [{ prefix: '1.3.6.1.4.1.367' }] };
     expect(duplicates([{ file: 'ricoh/vendor.json', data: ricoh }, { file: 'ricoh/snmp.yaml', data: { match: { sysDescr: '^RICOH\\s' } } }]))
       .toEqual(['regex ^RICOH\\s: ricoh/vendor.json descr[0].match, ricoh/snmp.yaml match.sysDescr']);
     expect(duplicates([{ file: 'ricoh/vendor.json', data: ricoh }, { file: 'savin/vendor.json', data: { oids: [{ prefix: '.1.3.6.1.4.1.367' }] } }]))
       .toEqual(['OID 1.3.6.1.4.1.367: ricoh/vendor.json oids[0].prefix, savin/vendor.json oids[0].prefix']);
+    // a pattern that differs only in how it writes a blank is the same pattern
+    expect(duplicates([{ file: 'oki/vendor.json', data: { models: [{ from: 'sysDescr', match: 'Attached to\\s+(\\S+)' }] } },
+      { file: 'oki/snmp.yaml', data: { identity: { model: [{ sysDescr: true, pattern: 'Attached to (\\S+)' }] } } }]))
+      .toEqual(['regex Attached to\\s+(\\S+): oki/vendor.json models[0].match, oki/snmp.yaml identity.model[0].pattern']);
     // the same OID twice in one file (one table column read for two maps) is not a copy
     expect(duplicates([{ file: 'canon/snmp.yaml', data: { counters: [{ table: { values: '1.3.6.1.4.1.1602.1' } }, { table: { values: '1.3.6.1.4.1.1602.1' } }] } }])).toEqual([]);
   });
