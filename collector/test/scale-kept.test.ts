@@ -75,6 +75,9 @@ describe.each(BACKENDS.map((b, i) => [b().name, b, i] as const))('kept and probe
     const beta = await countersBackwards(c.db, { now: at(400), days: 1000, customer: 'BETA-0002' });
     expect(new Set(beta.map((r) => r.customer))).toEqual(new Set(['BETA-0002']));
     expect(await countersBackwards(c.db, { now: at(30), days: 1 })).toEqual([]);
+    // The supplies page shows a first page of them (limit), in the report's order.
+    const every = await countersBackwards(c.db, { now: at(400), days: 1000 });
+    expect(await countersBackwards(c.db, { now: at(400), days: 1000, limit: 2 })).toEqual(every.slice(0, 2));
   });
 
   it('recomputes the pairs when a fallback device merges into a serial-keyed one', async () => {

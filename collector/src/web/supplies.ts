@@ -11,6 +11,8 @@ import { sendHtml } from './respond.js';
 import { SHIP_PAGE, shipTable, toShip } from './service.js';
 
 const LOW_PAGE = 100;
+/** Counters that went backwards shown on the page (the CLI's `backwards` lists them all). */
+const BACKWARDS_PAGE = 200;
 
 /** "Next page" of one list on the page: the same query with that list's cursor moved on. */
 function more(query: URLSearchParams, key: string, cursor: string | null, id: string): string {
@@ -31,7 +33,7 @@ export async function suppliesPage(r: Req, v: WebViewer): Promise<void> {
   const staleHours = n('hours', r.o.staleHours);
   const days = n('days', 92);
   const [ship, sup, st, bw] = await Promise.all([
-    toShip(r, v), lowSupplies(r.o.db, { customer, limit: LOW_PAGE, after: decodeLowCursor(query.get('low_after')) }), stale(r.o.db, { customer, hours: staleHours }), countersBackwards(r.o.db, { customer, days }),
+    toShip(r, v), lowSupplies(r.o.db, { customer, limit: LOW_PAGE, after: decodeLowCursor(query.get('low_after')) }), stale(r.o.db, { customer, hours: staleHours }), countersBackwards(r.o.db, { customer, days, limit: BACKWARDS_PAGE + 1 }),
   ]);
   const csvQs = customer ? `?customer=${encodeURIComponent(customer)}` : '';
   sendHtml(r.res, 200, page(v, 'Supplies', [
@@ -52,10 +54,11 @@ export async function suppliesPage(r: Req, v: WebViewer): Promise<void> {
       { header: 'Name', get: (x) => x.name }, { header: 'Last heard', get: (x) => fmtTime(x.lastHeardAt, v.tz) || 'never' },
     ], 'Everything reported recently.'),
     `<h2>Counters that went backwards in the last ${esc(days)} days</h2>`,
-    htmlTable('backwards', bw, [
+    htmlTable('backwards', bw.slice(0, BACKWARDS_PAGE), [
       { header: 'Customer', get: (x) => x.customer }, { header: 'Device', get: (x) => ident(x) }, { header: 'Serial / MAC', get: devId },
       { header: 'Counter', get: (x) => x.counter }, { header: 'Before', get: (x) => `${fmtNum(x.before)} (${fmtTime(x.beforeAt, v.tz)})` },
       { header: 'After', get: (x) => `${fmtNum(x.after)} (${fmtTime(x.afterAt, v.tz)})`, cls: () => 'bad' },
     ], 'No counter went backwards.'),
+    bw.length > BACKWARDS_PAGE ? `<p id="backwards-more">The first ${BACKWARDS_PAGE} by customer and time; <code>amr-collector backwards${customer ? ` --customer ${esc(customer)}` : ''} --days ${esc(days)}</code> lists them all.</p>` : '',
   ].join('\n')));
 }
