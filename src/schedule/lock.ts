@@ -216,11 +216,16 @@ export function acquireLock(path: string, options: LockOptions): LockResult {
   const holder: LockHolder = { pid: o.pid, host: o.host, startedAt: new Date(o.now()).toISOString(), token: randomBytes(8).toString('hex') };
   let recovered: { holder: LockHolder | null; why: string } | null = null;
   removeDeadTemps(path, o);
-  for (let attempt = 0; attempt < 3; attempt++) {
+  // Three tries at a stale lock; a lock released between our two steps does not use one up
+  // (other runs taking and releasing it quickly), within a bound.
+  for (let attempt = 0, vanished = 0; attempt < 3; attempt++) {
     const ino = tryCreate(path, holder);
     if (ino !== null) return { acquired: true, lock: makeLock(path, holder, ino), recovered };
     const found = readHolder(path);
-    if (!found) continue; // released between our two steps: try again
+    if (!found) {
+      if (++vanished < 1000) attempt--;
+      continue;
+    }
     const why = staleness(found, o);
     if (!why) return { acquired: false, holder: found.holder, message: describeHolder(found.holder, o.now()) };
     if (removeStale(path, found, o)) recovered = { holder: found.holder, why };
