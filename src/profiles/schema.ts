@@ -12,6 +12,8 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 export const PROFILE_SCHEMA_FILE = fileURLToPath(new URL('../../registry/profile.schema.json', import.meta.url));
 /** The web-page profiles' format (registry/<family>/web.json). */
 export const WEB_SCHEMA_FILE = fileURLToPath(new URL('../../registry/web.schema.json', import.meta.url));
+/** The vendor recognition files' format (registry/<family>/vendor.json): an editor hint, checked against them by the tests. */
+export const VENDOR_SCHEMA_FILE = fileURLToPath(new URL('../../registry/vendor.schema.json', import.meta.url));
 
 const validators = new Map<string, ValidateFunction>();
 

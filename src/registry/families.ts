@@ -33,10 +33,11 @@ export interface Family {
   mfp: RegExp | null;
 }
 
-const KINDS: readonly string[] = ['printer', 'mfp', 'network', 'host', 'other'];
-const SOURCES: readonly string[] = ['sysDescr', 'hrDeviceDescr', 'deviceId', 'vendorModel'];
-const KEYS = new Set(['$comment', 'vendor', 'oids', 'descr', 'brands', 'models', 'mfp']);
-const ENTRY_KEYS: Record<string, string[]> = { oids: ['prefix', 'kind'], descr: ['match', 'kind'], brands: ['brand', 'match'], models: ['from', 'match'] };
+/** The values and keys vendor.json may use; registry/vendor.schema.json says the same (test/registry/profiles.test.ts). */
+export const KINDS: readonly string[] = ['printer', 'mfp', 'network', 'host', 'other'];
+export const SOURCES: readonly string[] = ['sysDescr', 'hrDeviceDescr', 'deviceId', 'vendorModel'];
+export const KEYS = new Set(['$comment', 'vendor', 'oids', 'descr', 'brands', 'models', 'mfp']);
+export const ENTRY_KEYS: Record<string, string[]> = { oids: ['prefix', 'kind'], descr: ['match', 'kind'], brands: ['brand', 'match'], models: ['from', 'match'] };
 
 /** The classification file of a family folder. */
 export const VENDOR_FILE = 'vendor.json';

@@ -143,4 +143,42 @@ describe('a broken vendor.json', () => {
     writeFileSync(file, '{ "vendor": ');
     expect(() => loadFamilies(dir)).toThrow(`vendor file ${file}: not valid JSON`);
   });
+
+  it('registry/vendor.schema.json (the editor hint) refuses the same files at the same place', async () => {
+    const { schemaProblem, VENDOR_SCHEMA_FILE } = await import('../../src/profiles/schema.js');
+    const cases: Array<[unknown, string]> = [
+      [{ vendor: 'Acme', oids: [{ prefix: '1.3.6.1.4.1.99999', kind: 'printr' }] }, 'oids[0].kind: must be one of printer, mfp, network, host, other'],
+      [{ vendor: 'Acme', oids: [{ prefix: 'iso.3.6' }] }, 'oids[0].prefix: '],
+      [{ vendor: 'Acme', brand: [] }, 'unknown key "brand"'],
+      [{ vendor: 'Acme', models: [{ from: 'sysdescr', match: '(x)' }] }, 'models[0].from: must be one of sysDescr, hrDeviceDescr, deviceId, vendorModel'],
+      [{ vendor: 'Acme', descr: [{ match: '^Acme', kind: 'printer', note: 'x' }] }, 'descr[0]: unknown key "note"'],
+      [{ oids: [] }, '"vendor" is required'],
+    ];
+    for (const [data, place] of cases) expect(schemaProblem(data, VENDOR_SCHEMA_FILE)).toContain(place);
+  });
+});
+
+describe('registry/vendor.schema.json', () => {
+  it('every built-in vendor.json validates against it (a fresh ajv, draft-07)', async () => {
+    const { Ajv } = await import('ajv');
+    const { VENDOR_SCHEMA_FILE } = await import('../../src/profiles/schema.js');
+    const { REGISTRY_DIR, VENDOR_FILE, familyDirs } = await import('../../src/registry/families.js');
+    const check = new Ajv({ strict: true, strictRequired: false, allowUnionTypes: true }).compile(JSON.parse(readFileSync(VENDOR_SCHEMA_FILE, 'utf8')));
+    const ids = familyDirs(REGISTRY_DIR);
+    expect(ids.length).toBeGreaterThan(20);
+    for (const id of ids) {
+      check(JSON.parse(readFileSync(join(REGISTRY_DIR, id, VENDOR_FILE), 'utf8')));
+      expect({ id, errors: check.errors ?? null }).toEqual({ id, errors: null });
+    }
+  });
+
+  it('names the same keys, kinds and model sources as the loader', async () => {
+    const { VENDOR_SCHEMA_FILE } = await import('../../src/profiles/schema.js');
+    const { ENTRY_KEYS, KEYS, KINDS, SOURCES } = await import('../../src/registry/families.js');
+    const schema = JSON.parse(readFileSync(VENDOR_SCHEMA_FILE, 'utf8'));
+    expect(Object.keys(schema.properties).sort()).toEqual([...KEYS].sort());
+    for (const [key, keys] of Object.entries(ENTRY_KEYS)) expect(Object.keys(schema.properties[key].items.properties).sort(), key).toEqual([...keys].sort());
+    expect(schema.definitions.kind.enum).toEqual([...KINDS]);
+    expect(schema.properties.models.items.properties.from.enum).toEqual([...SOURCES]);
+  });
 });
