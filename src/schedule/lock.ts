@@ -100,6 +100,9 @@ export function describeHolder(holder: LockHolder | null, now = Date.now()): str
 /** A writer's temp file: `<lock>.<pid>-<token>.tmp`, beside the lock. */
 const tempName = (path: string, holder: LockHolder) => `${path}.${holder.pid}-${holder.token}.tmp`;
 
+/** Errors creating a file that mean this folder takes no file at all. */
+const UNWRITABLE = new Set(['EROFS', 'EACCES', 'EPERM']);
+
 /** link(2) is missing on a few file systems (FAT, some network shares): fall back to O_EXCL then. */
 const NO_LINK = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
 
@@ -121,9 +124,12 @@ function tryCreate(path: string, holder: LockHolder): number | null {
     } finally {
       closeSync(fd);
     }
-  } catch {
-    // Full disk (or no room for the temp file): an empty lock still holds, judged by age.
+  } catch (e) {
     try { unlinkSync(tmp); } catch { /* not created */ }
+    // A folder that takes no file at all (read-only, not ours) can never give us the lock:
+    // say so, rather than judge a leftover lock or guard there as someone else's.
+    if (UNWRITABLE.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
+    // Full disk (or no room for the temp file): an empty lock still holds, judged by age.
     return tryCreateEmpty(path, holder);
   }
   try {

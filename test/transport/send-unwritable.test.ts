@@ -4,7 +4,8 @@
  * message is untouched and goes with the first `amr send` once the folder is writable.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spoolMessage } from '../../src/transport/deliver.js';
@@ -58,6 +59,22 @@ describe('amr send with a spool it cannot write', () => {
     expect(again.code).toBe(0);
     expect(server.stored.has(m!.messageId)).toBe(true);
     expect(spooled(data)).toHaveLength(0);
+  });
+
+  test.skipIf(!canMount)('a read-only data folder holding a killed deliverer\'s lock and recovery guard: the same line, not "another amr process is delivering"', async () => {
+    const { data, config } = setup();
+    spoolMessage(config, 'readings', [sampleReading()]);
+    const holder = (pid: number, at: string) => JSON.stringify({ pid, host: hostname(), startedAt: at, token: 'ab12' }) + '\n';
+    writeFileSync(join(data, 'spool', '.lock'), holder(2 ** 22 + 1, '2026-01-01T00:00:00.000Z'));
+    writeFileSync(join(data, 'spool', '.lock.recover'), holder(2 ** 22 + 2, '2026-01-01T00:00:00.000Z'));
+    utimesSync(join(data, 'spool', '.lock.recover'), new Date('2026-01-01'), new Date('2026-01-01'));
+    const script = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && exec "$2" "$3" send -c "$1/config.ini"';
+    const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script, 'sh', data, process.execPath, join(ROOT, 'bin', 'amr.js')],
+      { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.stdout + r.stderr).not.toMatch(/another amr process/);
+    expect(r.stderr).toMatch(/read-only file system/);
+    expect(r.status).toBe(2);
+    expect(spooled(data)).toHaveLength(1);
   });
 
   test('a spool folder this account may not write (not root): one line, exit 2', async () => {
