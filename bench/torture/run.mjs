@@ -467,6 +467,7 @@ const duplicated = [...perReading.values()].filter((n) => n > 1).length;
 // the same printer carries every page a dropped one did.
 const storedReadings = readingRows.map((r) => JSON.parse(r.payload));
 let droppedReadings = 0, covered = 0, droppedContentUnknown = 0;
+const uncovered = [];
 for (const [id, why] of droppedBy) {
   if (why !== 'bound') continue;
   const m = seen.get(id);
@@ -476,6 +477,10 @@ for (const [id, why] of droppedBy) {
     const counters = Object.entries(d.counters ?? {});
     if (storedReadings.some((s) => s.host === d.host && s.identity?.serial === d.identity?.serial && s.readAt > d.readAt
       && counters.every(([k, c]) => (s.counters?.[k]?.value ?? -1) >= c.value))) covered++;
+    else if (uncovered.length < 3) {
+      const later = storedReadings.filter((s) => s.host === d.host && s.readAt > d.readAt).sort((a, b) => b.readAt.localeCompare(a.readAt))[0];
+      uncovered.push(`${m.type} ${d.host} ${d.readAt} serial ${d.identity?.serial} ok ${d.ok} counters ${JSON.stringify(d.counters)}; newest later stored: ${later ? `${later.readAt} serial ${later.identity?.serial} ${JSON.stringify(later.counters)}` : 'none'}`);
+    }
   }
 }
 const boundMessages = [...droppedBy.values()].filter((w) => w === 'bound').length;
@@ -493,6 +498,7 @@ console.log(`printers the agent tells apart (serial, else MAC, else address): ${
 console.log(`1. week: collector down for ${DAYS} simulated days, a run every ${EVERY_H} h (${weekRuns} runs, exit codes ${JSON.stringify(weekExit)}); [spool] max_mb = ${SPOOL_MAX_MB}`);
 console.log(`   spooled ${weekSpooled} messages; spool peak ${pk('week')} (bound ${kib(SPOOL_MAX_MB * 1048576)}); ${weekLeft} left when the collector came back`);
 console.log(`   dropped at the bound (journaled, oldest readings first): ${perPhase.week?.droppedAtBound ?? 0} messages, ${droppedReadings} readings; of those, ${covered} are covered by a later stored reading of the same printer with every page counter as high${droppedContentUnknown ? ` (${droppedContentUnknown} dropped messages never seen whole)` : ''}`);
+for (const u of uncovered) console.log(`   not covered: ${u}`);
 console.log(`   collector back: the first run (exit ${weekBackExit}) delivered ${weekDelivered}; week messages stored ${perPhase.week?.stored ?? 0}, lost ${perPhase.week?.lost ?? 0}`);
 console.log(`2. kills: amr run ${kills} SIGKILLed, ${normal} ran to the end (exit codes ${JSON.stringify(exitCodes)}), ${(killsMs / 1000).toFixed(0)} s`);
 if (lockSample) console.log(`   first exit 5 said: ${lockSample}`);
