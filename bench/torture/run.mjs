@@ -475,7 +475,8 @@ for (const [id, why] of droppedBy) {
   for (const d of m.readings) {
     droppedReadings++;
     const counters = Object.entries(d.counters ?? {});
-    if (storedReadings.some((s) => s.host === d.host && s.identity?.serial === d.identity?.serial && s.readAt > d.readAt
+    // the same printer: same address, and same serial when the dropped reading has one (under load a read can come back without it)
+    if (storedReadings.some((s) => s.host === d.host && (!d.identity?.serial || s.identity?.serial === d.identity.serial) && s.readAt > d.readAt
       && counters.every(([k, c]) => (s.counters?.[k]?.value ?? -1) >= c.value))) covered++;
     else if (uncovered.length < 3) {
       const later = storedReadings.filter((s) => s.host === d.host && s.readAt > d.readAt).sort((a, b) => b.readAt.localeCompare(a.readAt))[0];
