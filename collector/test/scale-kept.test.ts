@@ -8,6 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countersBackwards, meters, startCollector, type Collector } from '../src/index.js';
+import { closePeriod } from '../src/billing/close.js';
+import { billingReport } from '../src/billing/report.js';
 import { customers, deviceModels } from '../src/api/devices.js';
 import { decodeAgentCursor, encodeAgentCursor, listAgents } from '../src/api/agents.js';
 import { dayIn } from '../src/api/history.js';
@@ -105,6 +107,15 @@ describe.each(BACKENDS.map((b, i) => [b().name, b, i] as const))('kept and probe
     const ext = await meters(c.db, { from: at(0).toISOString(), to: at(9, 12).toISOString() }, { customer: 'BETA-0002' });
     const e = ext.rows.find((r) => r.serial === 'B1' && r.counter === 'total')!;
     expect([e.end.source, e.end.value]).toEqual(['extrapolated', Math.round(30 + ((30 - 10) / (7 * DAY)) * 2.5 * DAY)]);
+  });
+
+  it('closes a period computing its meter reads once: the returned bill is the stored one, also chained to a closed one', async () => {
+    const now = new Date(T0 + 400 * DAY);
+    for (const label of ['2026-09', '2026-10']) {
+      const closed = await closePeriod(c.db, 'BETA-0002', label, { now, by: 'test' });
+      expect(closed.state).toBe('closed');
+      expect(JSON.parse(JSON.stringify(closed))).toEqual(JSON.parse(JSON.stringify(await billingReport(c.db, 'BETA-0002', label, { now }))));
+    }
   });
 
   it('lists models by a loose index scan and groups the customer summary once', async () => {

@@ -1,7 +1,7 @@
 import type { Db } from '../db/types.js';
 import { billingPeriod, periodState } from '../reports/period.js';
 import { BillingError, billingCalendar } from './calendar.js';
-import { billingReport, type BillingReport } from './report.js';
+import { billingReportPlain, type BillingReport } from './report.js';
 
 /**
  * Closes a customer's billing period: stores the bill (every line, with where each value came
@@ -17,7 +17,7 @@ export async function closePeriod(db: Db, customer: string, label: string, opts:
   }
   const existing = await db.get<{ closed_at: string }>('SELECT closed_at FROM bills WHERE customer = ? AND period = ?', [customer, label]);
   if (existing) throw new BillingError(`period ${label} of ${customer} was closed at ${existing.closed_at}; a closed bill never changes (later readings show as adjustments on ${label}'s next period)`);
-  const rep = await billingReport(db, customer, label, { now });
+  const { report: rep, plain } = await billingReportPlain(db, customer, label, { now });
   const closedAt = now.toISOString();
   await db.tx(async (q) => {
     const ins = await q.get(
@@ -42,5 +42,6 @@ export async function closePeriod(db: Db, customer: string, label: string, opts:
         c.flat());
     }
   });
-  return billingReport(db, customer, label, { now });
+  // The closed bill as stored; its late changes against the meter reads just computed (not computed again).
+  return (await billingReportPlain(db, customer, label, { now, recomputed: plain ?? undefined })).report;
 }

@@ -92,12 +92,14 @@ function diff(forPeriod: string, billed: MeterRow[], now: MeterRow[], included: 
 }
 
 /** The computed (not stored) bill of a period; chained to the previous period when that one is closed. */
-async function computed(db: Db, cal: CustomerCalendar, label: string, opts: BillOpts): Promise<{ rows: MeterRow[]; adjustments: Adjustment[] }> {
+async function computed(db: Db, cal: CustomerCalendar, label: string, opts: BillOpts): Promise<{ rows: MeterRow[]; adjustments: Adjustment[]; plain: MeterRow[] }> {
   const period = billingPeriod(label, cal);
   const rep = await meters(db, period, { ...opts, customer: cal.customer });
+  // The period's meter reads as they are (before a closed previous bill's ends are carried in): what a bill closed now is compared with.
+  const plain = rep.rows.map((r) => ({ ...r, start: { ...r.start }, end: { ...r.end } }));
   const prev = previousLabel(label);
   const prevBill = await db.get<{ period_start: string; period_end: string }>('SELECT period_start, period_end FROM bills WHERE customer = ? AND period = ?', [cal.customer, prev]);
-  if (!prevBill) return { rows: rep.rows, adjustments: [] };
+  if (!prevBill) return { rows: rep.rows, adjustments: [], plain };
   const billed = await storedLines(db, cal.customer, prev);
   const carried = new Set<string>();
   const endOf = new Map(billed.filter((b) => b.end.value !== null).map((b) => [lineKey(b.deviceId, b.counter), b]));
@@ -120,11 +122,19 @@ async function computed(db: Db, cal: CustomerCalendar, label: string, opts: Bill
   }
   // The closed period recomputed from today's readings, on the instants it was closed with.
   const recomputed = await meters(db, { from: prevBill.period_start, to: prevBill.period_end }, { ...opts, customer: cal.customer });
-  return { rows: rep.rows, adjustments: diff(prev, billed, recomputed.rows, carried) };
+  return { rows: rep.rows, adjustments: diff(prev, billed, recomputed.rows, carried), plain };
 }
 
 /** The bill of one customer for one period. A period that has not begun is refused (PeriodError). */
 export async function billingReport(db: Db, customer: string, label: string, opts: BillOpts = {}): Promise<BillingReport> {
+  return (await billingReportPlain(db, customer, label, opts)).report;
+}
+
+/**
+ * The bill and, for a period not closed, its meter reads as they are (`plain`): closePeriod passes them back as
+ * `recomputed` for the closed bill it returns, so closing computes the period's meter reads once, not twice.
+ */
+export async function billingReportPlain(db: Db, customer: string, label: string, opts: BillOpts & { recomputed?: MeterRow[] } = {}): Promise<{ report: BillingReport; plain: MeterRow[] | null }> {
   const cal = await billingCalendar(db, customer);
   const now = opts.now ?? new Date();
   const closed = await db.get<Record<string, unknown>>('SELECT * FROM bills WHERE customer = ? AND period = ?', [customer, label]);
@@ -132,8 +142,9 @@ export async function billingReport(db: Db, customer: string, label: string, opt
   if (closed) {
     const rows = await storedLines(db, customer, label);
     const adj = await db.all<Record<string, unknown>>('SELECT * FROM bill_adjustments WHERE customer = ? AND period = ?', [customer, label]);
-    const recomputed = await meters(db, { from: String(closed.period_start), to: String(closed.period_end) }, { ...opts, customer });
-    return {
+    const { recomputed: given, ...mopts } = opts;
+    const recomputed = given ? { rows: given } : await meters(db, { from: String(closed.period_start), to: String(closed.period_end) }, { ...mopts, customer });
+    return { plain: null, report: {
       ...base, from: String(closed.period_start), to: String(closed.period_end), billingDay: Number(closed.billing_day), timeZone: String(closed.time_zone),
       state: 'closed', closedAt: String(closed.closed_at), rows,
       adjustments: await Promise.all(adj.map(async (a) => {
@@ -145,11 +156,12 @@ export async function billingReport(db: Db, customer: string, label: string, opt
         };
       })),
       lateChanges: diff(label, rows, recomputed.rows, new Set()),
-    };
+    } };
   }
   const period = refuseFuture(billingPeriod(label, cal), now, label);
-  const { rows, adjustments } = await computed(db, cal, label, { ...opts, now });
-  return { ...base, ...period, state: periodState(period, now) === 'open' ? 'provisional' : 'final', closedAt: null, rows: sortRows(rows), adjustments, lateChanges: [] };
+  const { recomputed: _unused, ...copts } = opts;
+  const { rows, adjustments, plain } = await computed(db, cal, label, { ...copts, now });
+  return { plain, report: { ...base, ...period, state: periodState(period, now) === 'open' ? 'provisional' : 'final', closedAt: null, rows: sortRows(rows), adjustments, lateChanges: [] } };
 }
 
 /** Meter reads of every customer (or one) for the period `label` on each customer's own calendar. */
