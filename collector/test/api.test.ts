@@ -4,6 +4,7 @@ import { auditLog } from '../src/auth/audit.js';
 import { createToken } from '../src/auth/tokens.js';
 import { findUser } from '../src/auth/users.js';
 import { startCollector, type Collector } from '../src/index.js';
+import { eventById } from '../src/notify/evaluate.js';
 import { addRule } from '../src/notify/rules.js';
 import { message, post, reading } from './helpers/client.js';
 import { BACKENDS } from './helpers/backends.js';
@@ -144,7 +145,18 @@ describe.each(BACKENDS.map((b) => [b().name, b] as const))('console API (%s)', (
     expect(ev).toMatchObject({ customer: 'ACME-0001', state: 'open', ackedBy: null });
     expect((await api('/api/v1/notifications', 'other')).body.notifications).toEqual([]);
     expect((await api(`/api/v1/notifications/${ev.id}/ack`, 'acme', { method: 'POST' })).status).toBe(403);
+    expect((await api(`/api/v1/notifications/${ev.id}/ack`, 'other', { method: 'POST' })).status).toBe(403);
+    expect((await api(`/api/v1/notifications/${ev.id + 1_000_000}/ack`, 'tech', { method: 'POST' })).status).toBe(404);
+    // The lookup is by id in the viewer's scope: a customer's scope finds only its own customer's event.
+    expect(await eventById(c.db, ev.id, { customer: 'OTHER-0002' })).toBeNull();
+    expect(await eventById(c.db, ev.id, { customer: 'ACME-0001' })).toMatchObject({ id: ev.id, kind: 'supply-empty' });
+    expect(await eventById(c.db, ev.id + 1_000_000)).toBeNull();
+    // 10,000 newer events (another customer's) do not hide it: the ack once searched only the newest 10,000.
+    await c.db.run(`INSERT INTO notify_events (rule_id, subject, kind, customer, state, opened_at)
+      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
+      SELECT ?, 'filler:' || i, 'supply-empty', 'ZZ-0009', 'cleared', ? FROM n`, [ev.ruleId, '2099-01-01T00:00:00.000Z']);
     expect((await api(`/api/v1/notifications/${ev.id}/ack`, 'tech', { method: 'POST' })).status).toBe(200);
+    await c.db.run("DELETE FROM notify_events WHERE customer = 'ZZ-0009'");
     expect((await api('/api/v1/notifications', 'acme')).body.notifications.find((e: { id: number }) => e.id === ev.id).ackedBy).toBe('tech');
   });
 });

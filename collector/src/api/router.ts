@@ -18,7 +18,7 @@ import { deviceHistory, historyEnd } from './history.js';
 import { openApi } from './openapi.js';
 import { deviceReadings } from './readings.js';
 import { decodeCursor, encodeCursor, forecasts, markShipped, shipCursor, suppliesToShip } from '../forecast/ship.js';
-import { acknowledge, events } from '../notify/evaluate.js';
+import { acknowledge, eventById, events } from '../notify/evaluate.js';
 
 class ApiError extends Error {
   constructor(readonly status: number, message: string) { super(message); }
@@ -142,7 +142,7 @@ const ROUTES: ApiRoute[] = [
     method: 'POST', path: /^\/api\/v1\/notifications\/(\d{1,15})\/ack$/, need: 'acknowledge',
     run: async (r, v, m) => {
       const id = Number(m[1]);
-      const e = (await events(r.o.db, { customer: customerFilter(v, null), limit: 10_000 })).find((x) => x.id === id);
+      const e = await eventById(r.o.db, id, { customer: customerFilter(v, null) });
       if (!e) throw new ApiError(404, 'no such notification');
       await acknowledge(r.o.db, id, v.user.username);
       await audit(r.o.db, { actor: v.user.username, action: 'notification.ack', target: String(id), detail: e.kind, address: r.remote });

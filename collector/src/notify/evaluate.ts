@@ -203,9 +203,10 @@ export interface EventRow {
   serial: string | null; model: string | null;
 }
 
-export async function events(db: Db, opts: { open?: boolean; customer?: string; deviceId?: number; limit?: number } = {}): Promise<EventRow[]> {
+export async function events(db: Db, opts: { open?: boolean; customer?: string; deviceId?: number; id?: number; limit?: number } = {}): Promise<EventRow[]> {
   const where: string[] = [];
   const p: unknown[] = [];
+  if (opts.id !== undefined) { where.push('e.id = ?'); p.push(opts.id); }
   if (opts.open) where.push("e.state = 'open'");
   if (opts.customer) { where.push('e.customer = ?'); p.push(opts.customer); }
   if (opts.deviceId !== undefined) { where.push('e.device_id = ?'); p.push(opts.deviceId); }
@@ -218,6 +219,14 @@ export async function events(db: Db, opts: { open?: boolean; customer?: string; 
     state: String(r.state), detail: (r.detail as string | null) ?? null, openedAt: String(r.opened_at), clearedAt: (r.cleared_at as string | null) ?? null,
     ackedAt: (r.acked_at as string | null) ?? null, ackedBy: (r.acked_by as string | null) ?? null, serial: (r.serial as string | null) ?? null, model: (r.model as string | null) ?? null,
   }));
+}
+
+/**
+ * One event by id, within the same scope as the list (`customer`: a customer user's own; undefined: staff, every
+ * customer); null when there is none or it is out of scope. A primary-key probe, however many events there are.
+ */
+export async function eventById(db: Db, id: number, opts: { customer?: string } = {}): Promise<EventRow | null> {
+  return (await events(db, { id, customer: opts.customer, limit: 1 }))[0] ?? null;
 }
 
 /** Acknowledges an event: a person has seen it (it still clears, and notifies, when the condition ends). */

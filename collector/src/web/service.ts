@@ -2,7 +2,7 @@ import { audit } from '../auth/audit.js';
 import { can, customerFilter } from '../auth/viewer.js';
 import { once } from 'node:events';
 import { decodeCursor, forecasts, markShipped, shipCsvRecords, SHIP_CSV_COLUMNS, suppliesToShip, suppliesToShipPages, type ShipRow } from '../forecast/ship.js';
-import { acknowledge, events, type EventRow } from '../notify/evaluate.js';
+import { acknowledge, eventById, events, type EventRow } from '../notify/evaluate.js';
 import { getDevice } from '../api/devices.js';
 import { columnsOf, csv } from '../reports/format.js';
 import type { Req, WebViewer } from './context.js';
@@ -85,7 +85,7 @@ export async function notificationsPage(r: Req, v: WebViewer): Promise<void> {
 
 export async function notificationAck(r: Req, v: WebViewer, m: RegExpExecArray): Promise<void> {
   const id = Number(m[1]);
-  const mine = (await events(r.o.db, { customer: customerFilter(v, null), limit: 10_000 })).find((e) => e.id === id);
+  const mine = await eventById(r.o.db, id, { customer: customerFilter(v, null) });
   if (!mine) throw new HttpError(404, 'There is no such notification.');
   await acknowledge(r.o.db, id, v.user.username);
   await audit(r.o.db, { actor: v.user.username, action: 'notification.ack', target: String(id), detail: mine.kind, address: r.remote });
