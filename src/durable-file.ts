@@ -43,13 +43,20 @@ export function renameRetrying(from: string, to: string, waits: readonly number[
   }
 }
 
-/** Write every byte of `buf` to `fd`; a write that makes no progress is a full disk. */
+/**
+ * Write every byte of `buf` to `fd`; a write that makes no progress is a full disk. The
+ * error thrown carries `written`, the bytes that did reach the file.
+ */
 export function writeAll(fd: number, buf: Buffer): void {
   let off = 0;
-  while (off < buf.length) {
-    const n = writeSync(fd, buf, off, buf.length - off);
-    if (n <= 0) throw Object.assign(new Error(`ENOSPC: no space left on device, write returned ${n}`), { code: 'ENOSPC' });
-    off += n;
+  try {
+    while (off < buf.length) {
+      const n = writeSync(fd, buf, off, buf.length - off);
+      if (n <= 0) throw Object.assign(new Error(`ENOSPC: no space left on device, write returned ${n}`), { code: 'ENOSPC' });
+      off += n;
+    }
+  } catch (e) {
+    throw Object.assign(e as Error, { written: off });
   }
 }
 
@@ -63,15 +70,11 @@ export function appendWhole(path: string, text: string, mode = 0o600): void {
   const fd = openSync(path, 'a', mode);
   try {
     const before = fstatSync(fd).size;
-    let off = 0;
     try {
-      while (off < buf.length) {
-        const n = writeSync(fd, buf, off, buf.length - off);
-        if (n <= 0) throw Object.assign(new Error(`ENOSPC: no space left on device, write returned ${n}`), { code: 'ENOSPC' });
-        off += n;
-      }
+      writeAll(fd, buf);
     } catch (e) {
       // Only our own bytes are taken back: if another process appended meanwhile, the size tells.
+      const off = (e as { written?: number }).written ?? 0;
       try { if (off > 0 && fstatSync(fd).size === before + off) ftruncateSync(fd, before); } catch { /* the error below stands */ }
       throw e;
     }

@@ -5,6 +5,7 @@ import { recordSupplyLevels } from './forecast/store.js';
 import { refreshShipState } from './forecast/ship-state.js';
 import { evaluateIngest, wakeIfQueued } from './notify/evaluate.js';
 import { recomputeBackwards, refreshBackwards } from './reports/backwards-state.js';
+import { chunks, inList, insertSql } from './db/sql.js';
 
 export interface IngestResult {
   duplicate: boolean;
@@ -103,15 +104,6 @@ export async function ingest(db: Db, msg: Message, channel: string, receivedAt =
     await evaluateIngest(q, msg, devices, receivedAt);
     return { duplicate: false, stored: msg.readings.length };
   }).finally(wakeIfQueued);
-}
-
-function* chunks<T>(rows: T[], size: number): Generator<T[]> {
-  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
-}
-
-function insertSql(head: string, width: number, count: number): string {
-  const tuple = `(${Array(width).fill('?').join(', ')})`;
-  return `${head} VALUES ${Array(count).fill(tuple).join(', ')}`;
 }
 
 /**
@@ -220,9 +212,8 @@ async function updateLatest(q: Queryable, newest: Map<number, WireReading>, agen
   }
   if (moved.size === 0) return;
   const devs = [...moved];
-  const inList = (ids: number[]) => ids.map(() => '?').join(', ');
 
-  for (const chunk of chunks(devs, 500)) await q.run(`DELETE FROM supplies WHERE device_id IN (${inList(chunk)})`, chunk);
+  for (const chunk of chunks(devs, 500)) await q.run(`DELETE FROM supplies WHERE device_id IN (${inList(chunk.length)})`, chunk);
   const supplyRows = devs.flatMap((dev) => {
     const r = newest.get(dev)!;
     const seen = new Set<string>();
@@ -238,10 +229,10 @@ async function updateLatest(q: Queryable, newest: Map<number, WireReading>, agen
   const firstSeen = new Map<string, string>();
   for (const chunk of chunks(withAlerts, 500)) {
     const rows = await q.all<{ device_id: number; idx: string; first_seen_at: string }>(
-      `SELECT device_id, idx, first_seen_at FROM alerts WHERE device_id IN (${inList(chunk)})`, chunk);
+      `SELECT device_id, idx, first_seen_at FROM alerts WHERE device_id IN (${inList(chunk.length)})`, chunk);
     for (const a of rows) firstSeen.set(`${a.device_id}\u0000${a.idx}`, a.first_seen_at);
   }
-  for (const chunk of chunks(devs, 500)) await q.run(`DELETE FROM alerts WHERE device_id IN (${inList(chunk)})`, chunk);
+  for (const chunk of chunks(devs, 500)) await q.run(`DELETE FROM alerts WHERE device_id IN (${inList(chunk.length)})`, chunk);
   const alertRows = withAlerts.flatMap((dev) => {
     const r = newest.get(dev)!;
     const rows = new Map<string, unknown[]>();

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import { cleanText, families, familyById, familyByName, familyDirs, matchFamilies, REGISTRY_DIR } from '../registry/families.js';
+import { cleanText, families, familyById, familyByName, familyDirs, familyOf, matchFamilies, REGISTRY_DIR } from '../registry/families.js';
 import { schemaProblem, WEB_SCHEMA_FILE } from '../profiles/schema.js';
 import { regex } from '../profiles/values.js';
 import { COUNTER_KEYS, type Reading } from '../reading/types.js';
@@ -134,8 +134,7 @@ export function matchWebProfile(reading: Reading, profiles: WebProfile[]): WebPr
   const sysDescr = cleanText(reading.identity.sysDescr);
   let family: string | undefined;
   if (sysObjectID || sysDescr) {
-    const hits = matchFamilies(sysObjectID, sysDescr);
-    family = (hits.descr ?? hits.oid)?.family.id;
+    family = familyOf(matchFamilies(sysObjectID, sysDescr))?.id;
   }
   family ??= familyByName(name)?.id;
   if (!family && !name) return null;

@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
-import { familyDirs, families, REGISTRY_DIR } from '../registry/families.js';
+import { familyById, familyDirs, families, REGISTRY_DIR } from '../registry/families.js';
 import type { Profile } from './types.js';
 import { ProfileError, validateProfile } from './validate.js';
 
@@ -71,7 +71,7 @@ export function loadProfileFile(file: string, family?: string): Profile {
 function checked(raw: unknown, file: string, schema: boolean, family?: string): Profile {
   const profile = validateProfile(raw, { schema, family });
   if (family !== undefined) {
-    const known = families().find((f) => f.id === family);
+    const known = familyById(family);
     if (!known && !profile.match) {
       throw new ProfileError(`no vendor family "${family}" in amr's registry (${families().map((f) => f.id).join(', ')}); use one of those folders, or give the profile a match section`);
     }

@@ -164,6 +164,11 @@ export function matchFamilies(sysObjectID: string, sysDescr: string, list: reado
   return { descr, oid };
 }
 
+/** The device's family: the maker named in sysDescr, else the sysObjectID tree's (what recognizeVendor reports). */
+export function familyOf(hits: FamilyHits): Family | undefined {
+  return (hits.descr ?? hits.oid)?.family;
+}
+
 /** The family whose profile (of the kind `has` tests) a device gets, and how it was matched. */
 export function profileFamily(hits: FamilyHits, has: (id: string) => boolean): { id: string; by: 'sysDescr' | 'sysObjectID'; prefix?: string } | null {
   if (hits.descr && has(hits.descr.family.id)) return { id: hits.descr.family.id, by: 'sysDescr' };

@@ -3,7 +3,7 @@
  * device it is, from the registry's vendor.json files (registry/<family>/vendor.json).
  * Pure: strings in, an answer out.
  */
-import { cleanText as clean, families, matchFamilies, type DeviceKind, type Family, type ModelSource } from './families.js';
+import { cleanText as clean, families, familyOf, matchFamilies, type DeviceKind, type Family, type ModelSource } from './families.js';
 
 export type { DeviceKind } from './families.js';
 
@@ -56,7 +56,7 @@ export function recognizeVendor(input: VendorInput): VendorMatch | null {
   // The name printed in sysDescr beats the OID tree it sits under: HP JetDirect cards under
   // Kyocera's tree, Toshiba e-STUDIOs under Lexmark's, Dells under several.
   const d = hits.descr ? { v: hits.descr.family, re: hits.descr.re, kind: hits.descr.kind } : null;
-  const v = d?.v ?? o?.v;
+  const v = familyOf(hits);
   if (!v) return null;
   let kind: DeviceKind | undefined;
   let evidence: string;

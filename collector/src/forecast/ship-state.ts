@@ -11,6 +11,7 @@
  * one delete, batched inserts).
  */
 import type { Queryable } from '../db/types.js';
+import { chunks, inList } from '../db/sql.js';
 
 export const DEFAULT_SHIP_BELOW_PERCENT = 15;
 export const DEFAULT_SHIP_DAYS = 14;
@@ -19,10 +20,6 @@ export const DUE_NOW = '1970-01-01T00:00:00.000Z';
 /** sort_at of a supply without a forecast (after every ISO date). */
 export const NO_FORECAST = '~';
 
-const inList = (n: number) => Array(n).fill('?').join(', ');
-function* chunks<T>(rows: T[], size: number): Generator<T[]> {
-  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
-}
 
 export interface ShipInput {
   level: number | null; state: string | null; emptyAt: string | null; belowPercent: number; days: number;

@@ -8,14 +8,11 @@ import type { Queryable } from '../db/types.js';
 import type { ReceivedReading as WireReading } from '@amr/protocol';
 import { cartridgeYield, detectChanges } from './changes.js';
 import { forecastSupply, type LevelPoint } from './forecast.js';
+import { chunks, inList } from '../db/sql.js';
 
 /** Readings older than this do not shape the forecast (a slow cartridge's trend is stable within it). */
 export const FORECAST_WINDOW_DAYS = 60;
 
-const inList = (n: number) => Array(n).fill('?').join(', ');
-function* chunks<T>(rows: T[], size: number): Generator<T[]> {
-  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
-}
 
 type Key = string; // device \0 idx
 const key = (dev: number, idx: string): Key => `${dev}\u0000${idx}`;

@@ -9,8 +9,8 @@ import type { ReceivedMessage as Message } from '@amr/protocol';
 import { INGEST_KINDS, observeDevice, observeSilence, type DeviceSnapshot, type Observed } from './conditions.js';
 import { DEFAULT_SETTLE_MS, step, type EventState } from './machine.js';
 import { toRule, type Rule } from './rules.js';
+import { inList } from '../db/sql.js';
 
-const inList = (n: number) => Array(n).fill('?').join(', ');
 const BACKWARDS_KEYS = ['total', 'mono', 'color'];
 
 interface Scope { customer: string | null; deviceId: number | null; agentId: string | null }

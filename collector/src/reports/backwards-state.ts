@@ -8,11 +8,10 @@
  * the stored pairs of that span. A merge of devices recomputes the surviving device whole.
  */
 import type { Queryable } from '../db/types.js';
+import { inList } from '../db/sql.js';
 
 interface Span { device: number; key: string; from: string; to: string }
 type Read = { device_id: number; key: string; value: number; read_at: string; reading_id: number };
-
-const inList = (n: number) => Array(n).fill('?').join(', ');
 
 /** The pairs going backwards among reads of one counter, in order. Pure. */
 export function backwardsPairs(reads: Read[]): unknown[][] {
